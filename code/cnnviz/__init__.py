@@ -1,0 +1,1 @@
+"""cnnviz: capas de una CNN y visualización de características (código del sitio)."""

@@ -1,0 +1,105 @@
+"""Figuras de los cuadernos de «Práctica» (reciben los datos como argumentos)."""
+
+import numpy as np
+
+from .style import LAYER_COLORS, hide_ticks, new_figure, to_numpy
+
+
+def fig_feature_maps(maps, titles, suptitle, cmap="gray", symmetric=True):
+    """Una fila de mapas de características (K, H, W), cada uno con su título."""
+    maps = to_numpy(maps)
+    if maps.ndim != 3 or len(titles) != len(maps):
+        raise ValueError(f"se esperaban mapas (K, H, W) y K títulos; llegó {maps.shape} "
+                         f"y {len(titles)} títulos")
+    fig = new_figure(2.4 * len(maps), 2.9)
+    axes = np.atleast_1d(fig.subplots(1, len(maps)))
+    for ax, fmap, title in zip(axes, maps, titles):
+        if symmetric:
+            limit = float(np.abs(fmap).max()) or 1.0
+            ax.imshow(fmap, cmap=cmap, vmin=-limit, vmax=limit)
+        else:
+            ax.imshow(fmap, cmap=cmap, vmin=0)
+        ax.set_title(f"{title}\n{fmap.shape[0]}×{fmap.shape[1]}", fontsize=9)
+        hide_ticks(ax)
+    fig.suptitle(suptitle)
+    return fig
+
+
+def fig_digits(images, labels, title, n=10):
+    """Los primeros ``n`` dígitos con su etiqueta."""
+    fig = new_figure(1.2 * n, 1.7)
+    for ax, img, label in zip(fig.subplots(1, n), images[:n], labels[:n]):
+        ax.imshow(to_numpy(img).squeeze(), cmap="gray_r")
+        ax.set_title(f"{int(label)}")
+        hide_ticks(ax)
+    fig.suptitle(title)
+    return fig
+
+
+def fig_loss_curve(losses, steps_per_epoch):
+    """Pérdida por lote y su media por época."""
+    losses = to_numpy(losses)
+    steps = np.arange(1, len(losses) + 1)
+    n_epochs = len(losses) // steps_per_epoch
+    epoch_mean = losses[:n_epochs * steps_per_epoch].reshape(n_epochs, -1).mean(1)
+    fig = new_figure(7, 3.4)
+    ax = fig.add_subplot()
+    ax.plot(steps, losses, color=LAYER_COLORS[0], alpha=0.35, linewidth=0.8,
+            label="pérdida de cada lote")
+    ax.plot((np.arange(n_epochs) + 1) * steps_per_epoch, epoch_mean, "o-",
+            color=LAYER_COLORS[1], label="media de cada época")
+    ax.set_yscale("log")
+    ax.set_xlabel("paso de entrenamiento (lote)")
+    ax.set_ylabel("entropía cruzada (escala log)")
+    ax.set_title("Curva de pérdida durante el entrenamiento")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return fig
+
+
+def fig_per_class(per_class):
+    """Exactitud de cada clase, en barras."""
+    per_class = to_numpy(per_class) * 100
+    fig = new_figure(7, 3.0)
+    ax = fig.add_subplot()
+    bars = ax.bar(np.arange(len(per_class)), per_class, color=LAYER_COLORS[2])
+    ax.bar_label(bars, labels=[f"{v:.1f}" for v in per_class], fontsize=8)
+    ax.set_xticks(np.arange(len(per_class)))
+    ax.set_xlabel("clase (dígito)")
+    ax.set_ylabel("exactitud (%)")
+    ax.set_ylim(min(90, per_class.min() - 2), 101)
+    ax.set_title("Exactitud por clase en el conjunto de prueba")
+    return fig
+
+
+def fig_confusion(confusion):
+    """Matriz de confusión con los recuentos escritos en cada celda."""
+    confusion = to_numpy(confusion)
+    fig = new_figure(5.6, 5.0)
+    ax = fig.add_subplot()
+    im = ax.imshow(np.log1p(confusion), cmap="Blues")
+    for (r, c), v in np.ndenumerate(confusion):
+        if v:
+            ax.text(c, r, str(v), ha="center", va="center", fontsize=8,
+                    color="white" if v > confusion.max() / 3 else "black")
+    ax.set_xticks(range(len(confusion)))
+    ax.set_yticks(range(len(confusion)))
+    ax.set_xlabel("clase predicha")
+    ax.set_ylabel("clase real")
+    ax.set_title("Matriz de confusión (prueba)")
+    fig.colorbar(im, ax=ax, shrink=0.8, label="log(1 + recuento)")
+    return fig
+
+
+def fig_predictions(images, labels, preds, n_cols=8, n_rows=3):
+    """Rejilla de imágenes con «predicción (real)»: verde si acierta, rojo si no."""
+    fig = new_figure(1.3 * n_cols, 1.5 * n_rows)
+    axes = fig.subplots(n_rows, n_cols)
+    for ax, img, label, pred in zip(axes.flat, images, labels, preds):
+        ax.imshow(to_numpy(img).squeeze(), cmap="gray_r")
+        ok = int(label) == int(pred)
+        ax.set_title(f"{int(pred)} ({int(label)})", color="#1a7f37" if ok else "#cf222e",
+                     fontweight="bold")
+        hide_ticks(ax)
+    fig.suptitle("Predicciones en el conjunto de prueba: predicción (real)")
+    return fig

@@ -1,0 +1,181 @@
+"""Entrenamiento y evaluación de ``DigitCNN``, con semilla y pesos en caché."""
+
+import hashlib
+import io
+import json
+import sys
+import time
+import warnings
+
+import torch
+import torch.nn.functional as F
+
+from .cache import atomic_write_bytes, cache_dir, file_sha256, source_hash
+from .data import load_mnist_split
+from .model import DigitCNN
+
+# Hiperparámetros del modelo que usa todo el sitio
+EPOCHS = 15
+BATCH_SIZE = 64
+MAX_LR = 5e-3
+SEED = 0
+MAX_SHIFT = 2   # desplazamiento aleatorio (píxeles) para aumentar los datos
+
+
+# --8<-- [start:train]
+def train(model, x, y, epochs=EPOCHS, batch_size=BATCH_SIZE, max_lr=MAX_LR,
+          seed=SEED, max_shift=MAX_SHIFT, progress=None):
+    """Entrena ``model`` con Adam y entropía cruzada; devuelve la pérdida por lote.
+
+    Cada lote se desplaza al azar hasta ``max_shift`` píxeles (aumento de
+    datos). Todo el azar sale de generadores con semilla: en la CPU, dos
+    ejecuciones dan los mismos pesos.
+    """
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
+    steps_per_epoch = -(-len(x) // batch_size)
+    opt = torch.optim.Adam(model.parameters(), lr=max_lr / 10)
+    sched = torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=max_lr, total_steps=epochs * steps_per_epoch)
+    if progress is None:
+        progress = sys.stderr.isatty()
+    losses = []
+    model.train()
+    bar = _progress_bar(epochs * steps_per_epoch, enabled=progress)
+    for _ in range(epochs):
+        order = torch.randperm(len(x), generator=gen)
+        for start in range(0, len(x), batch_size):
+            idx = order[start:start + batch_size]
+            xb, yb = x[idx], y[idx]                       # (B, 1, 28, 28), (B,)
+            if max_shift:
+                dy, dx = torch.randint(-max_shift, max_shift + 1, (2,), generator=gen).tolist()
+                xb = torch.roll(xb, shifts=(dy, dx), dims=(2, 3))
+            loss = F.cross_entropy(model(xb), yb)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            losses.append(loss.item())
+            bar.update(1)
+    bar.close()
+    model.eval()
+    return losses
+# --8<-- [end:train]
+
+
+# --8<-- [start:evaluate]
+@torch.no_grad()
+def evaluate(model, x, y, n_classes=10, batch_size=500):
+    """Exactitud global, exactitud por clase y matriz de confusión.
+
+    ``confusion[i, j]`` cuenta las imágenes de clase real ``i`` que el modelo
+    predijo como ``j``.
+    """
+    model.eval()
+    preds = torch.cat([model(x[i:i + batch_size]).argmax(1)
+                       for i in range(0, len(x), batch_size)])
+    confusion = torch.zeros(n_classes, n_classes, dtype=torch.long)
+    for real, pred in zip(y.tolist(), preds.tolist()):
+        confusion[real, pred] += 1
+    per_class = confusion.diag().float() / confusion.sum(1).clamp(min=1).float()
+    accuracy = confusion.diag().sum().item() / max(len(y), 1)
+    return {"accuracy": accuracy, "per_class": per_class.tolist(),
+            "confusion": confusion.tolist(), "predictions": preds}
+# --8<-- [end:evaluate]
+
+
+def _progress_bar(total, enabled):
+    from tqdm.auto import tqdm
+    return tqdm(total=total, disable=not enabled, desc="entrenando", unit="lote")
+
+
+def load_weights(model, state_dict):
+    """Carga pesos comprobando nombre y forma de cada capa.
+
+    Si no encajan, el error dice qué capa difiere (en lugar del mensaje
+    genérico de PyTorch).
+    """
+    own = model.state_dict()
+    for name in sorted(set(own) | set(state_dict)):
+        if name not in state_dict:
+            raise ValueError(f"a los pesos les falta la capa «{name}» que tiene el modelo")
+        if name not in own:
+            raise ValueError(f"los pesos traen la capa «{name}», que el modelo no tiene")
+        if own[name].shape != state_dict[name].shape:
+            raise ValueError(f"la capa «{name}» difiere: el modelo espera "
+                             f"{tuple(own[name].shape)} y los pesos tienen "
+                             f"{tuple(state_dict[name].shape)}")
+    model.load_state_dict(state_dict)
+    return model
+
+
+def weights_key():
+    """Huella del código y de los datos de los que dependen los pesos."""
+    return source_hash(["model", "training", "data"], torch.__version__,
+                       EPOCHS, BATCH_SIZE, MAX_LR, SEED, MAX_SHIFT)[:16]
+
+
+def _cache_paths():
+    key = weights_key()
+    folder = cache_dir("weights")
+    return folder / f"digitcnn-{key}.pt", folder / f"digitcnn-{key}.json"
+
+
+def _read_cache(weights_path, meta_path):
+    """Lee pesos y metadatos; devuelve None si faltan o están dañados."""
+    if not (weights_path.is_file() and meta_path.is_file()):
+        return None
+    try:
+        meta = json.loads(meta_path.read_text())
+        if file_sha256(weights_path) != meta["sha256"]:
+            raise ValueError("el SHA-256 de los pesos no coincide")
+        state = torch.load(weights_path, weights_only=True)
+        model = load_weights(DigitCNN(), state).eval()
+    except Exception as exc:  # caché dañada: se avisa y se reentrena
+        warnings.warn(f"caché de pesos inválida ({weights_path.name}): {exc}; se reentrena")
+        return None
+    return model, meta
+
+
+def train_and_cache(progress=None):
+    """Entrena ``DigitCNN`` con MNIST y guarda pesos + métricas en la caché."""
+    weights_path, meta_path = _cache_paths()
+    split = load_mnist_split()
+    torch.manual_seed(SEED)
+    model = DigitCNN()
+    before = evaluate(model, split.x_test, split.y_test)["accuracy"]
+    start = time.perf_counter()
+    losses = train(model, split.x_train, split.y_train, progress=progress)
+    seconds = time.perf_counter() - start
+    result = evaluate(model, split.x_test, split.y_test)
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    data = buffer.getvalue()
+    meta = {
+        "key": weights_key(),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "accuracy_before": before,
+        "accuracy": result["accuracy"],
+        "per_class": result["per_class"],
+        "confusion": result["confusion"],
+        "losses": losses,
+        "train_seconds": seconds,
+        "n_train": len(split.y_train),
+        "n_test": len(split.y_test),
+    }
+    # Primero los pesos, luego los metadatos: sin metadatos válidos no hay caché
+    atomic_write_bytes(weights_path, data)
+    atomic_write_bytes(meta_path, json.dumps(meta).encode())
+    return model, meta
+
+
+def trained_model(progress=None):
+    """El modelo entrenado que comparten todas las páginas (entrena si hace falta).
+
+    Devuelve ``(modelo, metadatos)``; los metadatos incluyen la exactitud, la
+    curva de pérdida y el tiempo de entrenamiento.
+    """
+    cached = _read_cache(*_cache_paths())
+    if cached is not None:
+        return cached
+    return train_and_cache(progress=progress)

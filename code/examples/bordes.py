@@ -1,0 +1,23 @@
+"""Código de la página «Filtros convolucionales y detección de bordes».
+
+Se puede ejecutar tal cual: ``python code/examples/bordes.py``.
+"""
+
+import torch
+
+from cnnviz.filters import LAPLACIAN, SOBEL_X, SOBEL_Y, apply_filters
+
+# --8<-- [start:usage]
+from cnnviz.data import sample_photo
+
+photo = sample_photo("camera", size=256)        # (256, 256), valores en [0, 1]
+kernels = torch.stack([LAPLACIAN, SOBEL_X, SOBEL_Y])  # (3, 3, 3)
+maps = apply_filters(photo, kernels)
+print(maps.shape)  # 3 mapas de 254x254: el kernel de 3x3 no cabe en el borde
+
+# Respuesta media (en valor absoluto) de cada filtro: en el cielo, una zona
+# uniforme, es mucho menor que en la imagen entera
+sky = maps[:, 5:30, 5:60]
+print(sky.abs().mean(dim=(1, 2)))
+print(maps.abs().mean(dim=(1, 2)))
+# --8<-- [end:usage]

@@ -1,0 +1,39 @@
+"""Código de la página «Teoría: capas de una CNN», en el orden de la página.
+
+Se puede ejecutar tal cual: ``python code/examples/teoria.py``.
+"""
+
+import torch
+import torch.nn.functional as F
+
+from cnnviz.model import Net
+from cnnviz.pooling import POOL_EXAMPLE
+
+# --8<-- [start:print_net]
+# Instanciar e imprimir la red
+n_classes = 10  # número de clases (los dígitos del 0 al 9)
+net = Net(n_classes)
+print(net)
+# --8<-- [end:print_net]
+
+# --8<-- [start:shapes]
+# Un lote de 4 imágenes de 8x8 en escala de grises
+x = torch.randn(4, 1, 8, 8)
+scores = net(x)
+print(scores.shape)  # una puntuación por clase para cada imagen
+
+# Con otra forma de entrada, la red explica qué esperaba
+try:
+    net(torch.randn(4, 3, 8, 8))
+except ValueError as error:
+    print(error)
+# --8<-- [end:shapes]
+
+# --8<-- [start:pooling]
+# Max pooling 2x2 con paso 2: el máximo de cada bloque de 2x2
+pooled = F.max_pool2d(POOL_EXAMPLE[None, None], kernel_size=2, stride=2)
+print(pooled[0, 0])
+
+# Global average pooling: la media de todo el mapa, un solo número
+print(POOL_EXAMPLE.mean().item())
+# --8<-- [end:pooling]
