@@ -47,8 +47,9 @@ def apply_filters(image, kernels):
         raise ValueError(f"se esperaba una imagen (H, W); llegó {tuple(image.shape)}")
     if kernels.dim() != 3:
         raise ValueError(f"se esperaban kernels (K, kh, kw); llegó {tuple(kernels.shape)}")
-    x = image[None, None].float()          # (1, 1, H, W)
-    w = kernels[:, None].float()           # (K, 1, kh, kw)
+    dtype = image.dtype if image.is_floating_point() else torch.float32
+    x = image[None, None].to(dtype)        # (1, 1, H, W)
+    w = kernels[:, None].to(dtype)         # (K, 1, kh, kw)
     return F.conv2d(x, w)[0]               # (K, H', W')
 # --8<-- [end:apply_filters]
 

@@ -1,0 +1,66 @@
+"""Cada figura del registro devuelve una Figure con los paneles esperados."""
+
+import pytest
+from matplotlib.figure import Figure
+
+from cnnviz.figures import FIGURES
+from cnnviz.site.figure_build import FigureError, render_figure
+
+# Paneles visibles (ejes con contenido) que debe tener cada figura
+EXPECTED_PANELS = {
+    "arquitectura": 1,
+    "relu": 2,
+    "cuatro_filtros": 9,     # foto + 4 filtros + 4 mapas (un hueco vacío)
+    "max_pooling": 3,
+    "paso_alto": 3,
+    "sobel": 4,
+}
+
+
+def visible_axes(fig):
+    return [ax for ax in fig.axes if ax.get_visible() and
+            (ax.images or ax.lines or ax.patches or ax.texts)]
+
+
+def test_every_registered_figure_has_an_expectation():
+    assert set(EXPECTED_PANELS) <= set(FIGURES)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_PANELS))
+def test_figure_panels(name):
+    spec = FIGURES[name]
+    fig = spec.func()
+    assert isinstance(fig, Figure)
+    panels = visible_axes(fig)
+    assert len(panels) == EXPECTED_PANELS[name]
+    for ax in panels:   # cada panel lleva título (o la figura lo lleva)
+        assert ax.get_title() or (fig._suptitle and fig._suptitle.get_text())
+    assert len(spec.alt) > 40, "texto alternativo demasiado corto"
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_alt_text_is_spanish(name):
+    alt = FIGURES[name].alt.lower()
+    assert any(w in alt for w in (" de ", " la ", " el ", " y ")), alt
+
+
+def test_broken_figure_raises_with_its_name(tmp_path):
+    from cnnviz.figures import FigureSpec
+
+    def broken():
+        raise RuntimeError("algo falló")
+
+    def not_a_figure():
+        return 42
+
+    # La huella se calcula con el código de su módulo: uno real del paquete
+    broken.__module__ = not_a_figure.__module__ = "cnnviz.figures.teoria"
+
+    spec = FigureSpec("rota_de_prueba", broken, "figura rota de prueba")
+    with pytest.raises(FigureError, match="rota_de_prueba"):
+        render_figure(spec, tmp_path)
+    assert list(tmp_path.iterdir()) == []      # no deja nada escrito
+
+    spec = FigureSpec("no_figura", not_a_figure, "figura que no es figura")
+    with pytest.raises(FigureError, match="no_figura"):
+        render_figure(spec, tmp_path)
