@@ -53,3 +53,85 @@ def nav_pages():
         url = "" if stem == "index" else stem + "/"
         pages.append((src, url))
     return pages
+
+
+# --- Navegador: el sitio servido en un puerto local y Chromium con Playwright ---
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking",
+                 "--disable-component-update", "--disable-gpu", "--no-first-run",
+                 "--disable-sync", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site):
+    """URL base (http://127.0.0.1:<puerto>/) del sitio construido."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class QuietHandler(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(built_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium de Debian controlado por Playwright.
+
+    Sin Chromium, las pruebas en navegador se saltan con un aviso; con
+    CI=true fallan, para que CI nunca las salte.
+    """
+    if not os.path.exists(CHROMIUM):
+        message = (f"falta {CHROMIUM}: instálalo con `sudo apt-get install chromium` "
+                   "(./scripts/test lo hace si tiene permisos)")
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class PageWatch:
+    """Registra errores de consola, peticiones fallidas y peticiones externas."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.console_errors = []
+        self.failed_requests = []
+        self.external_requests = []
+
+
+@pytest.fixture
+def site_page(browser, served_site):
+    """Página de Playwright que bloquea (y anota) cualquier petición a otro servidor."""
+    context = browser.new_context(base_url=served_site, viewport={"width": 1280, "height": 900})
+    watch = PageWatch(served_site)
+
+    def route(route):
+        if route.request.url.startswith(served_site):
+            route.continue_()
+        else:
+            watch.external_requests.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda msg: msg.type == "error" and watch.console_errors.append(msg.text))
+    page.on("pageerror", lambda exc: watch.console_errors.append(str(exc)))
+    page.on("requestfailed", lambda req: watch.failed_requests.append(
+        f"{req.url} ({req.failure})"))
+    page.watch = watch
+    yield page
+    context.close()
