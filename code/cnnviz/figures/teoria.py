@@ -80,7 +80,7 @@ def fig_relu():
     ax_relu.plot(x, np.maximum(0, x), color=LAYER_COLORS[0], linewidth=2.5)
     ax_relu.set_title("ReLU(x) = max(0, x)")
     ax_step.plot(x, (x > 0).astype(float), color=LAYER_COLORS[3], linewidth=2.5)
-    ax_step.set_title("Escalón (lo que describía el original: no es ReLU)")
+    ax_step.set_title("Escalón (no es ReLU)")
     for ax in (ax_relu, ax_step):
         ax.axhline(0, color="gray", linewidth=0.8)
         ax.axvline(0, color="gray", linewidth=0.8)
