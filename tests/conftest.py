@@ -57,7 +57,7 @@ def nav_pages():
 
 # --- Navegador: el sitio servido en un puerto local y Chromium con Playwright ---
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking",
                  "--disable-component-update", "--disable-gpu", "--no-first-run",
                  "--disable-sync", "--disable-quic"]
@@ -135,3 +135,13 @@ def site_page(browser, served_site):
     page.watch = watch
     yield page
     context.close()
+
+
+SCREENSHOT_DIR = ROOT / "capturas"
+
+
+def pytest_terminal_summary(terminalreporter):
+    shots = sorted(SCREENSHOT_DIR.glob("*.png")) if SCREENSHOT_DIR.is_dir() else []
+    if shots:
+        terminalreporter.write_line(
+            f"Capturas de pantalla de cada página ({len(shots)}): {SCREENSHOT_DIR}")

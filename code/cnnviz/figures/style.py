@@ -45,7 +45,22 @@ def png_bytes(fig, dpi=110):
     return buffer.getvalue()
 
 
-def as_image(fig):
-    """Muestra una Figure en un cuaderno como PNG (no hace falta pyplot)."""
+def describe(fig):
+    """Texto alternativo a partir de los títulos de la figura (ya en español)."""
+    main = fig._suptitle.get_text() if fig._suptitle else ""
+    panels = list(dict.fromkeys(ax.get_title().replace("\n", " ")
+                                for ax in fig.axes if ax.get_title()))
+    if not (main or panels):
+        raise ValueError("la figura no tiene títulos: pasa alt= con su descripción")
+    if not panels:
+        return f"Figura: {main}"
+    return f"Figura: {main or panels[0]}, con los paneles: " + "; ".join(panels)
+
+
+def as_image(fig, alt=None):
+    """Muestra una Figure en un cuaderno como PNG, con texto alternativo.
+
+    Sin ``alt``, se describe con sus títulos. No hace falta pyplot.
+    """
     from IPython.display import Image
-    return Image(data=png_bytes(fig), format="png")
+    return Image(data=png_bytes(fig), format="png", metadata={"alt": alt or describe(fig)})
