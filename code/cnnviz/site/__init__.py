@@ -1,0 +1,1 @@
+"""Piezas de la construcción del sitio (ganchos de mkdocs)."""

@@ -1,0 +1,71 @@
+"""Genera las figuras del registro en PNG, con caché por huella (hash)."""
+
+import struct
+from pathlib import Path
+
+import matplotlib
+import numpy
+import torch
+from matplotlib.figure import Figure
+
+from ..cache import atomic_write_bytes, cache_dir, source_hash
+from ..figures import FIGURES
+from ..figures.style import png_bytes
+
+
+class FigureError(RuntimeError):
+    """Una función de figura falló o no devolvió una Figure."""
+
+
+def figure_hash(spec):
+    """Huella de todo lo que determina la imagen de ``spec``."""
+    modules = [spec.module, "figures.style", *spec.deps]
+    return source_hash(modules, spec.name, matplotlib.__version__,
+                       numpy.__version__, torch.__version__)[:16]
+
+
+def render_figure(spec, out_dir=None):
+    """Devuelve ``(ruta, estado)``; estado es "generada" o "en caché".
+
+    Si la función falla, lanza ``FigureError`` con el nombre de la figura y
+    no escribe nada: nunca se publica una imagen vieja.
+    """
+    out_dir = Path(out_dir) if out_dir else cache_dir("figures")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{spec.name}-{figure_hash(spec)}.png"
+    if path.is_file():
+        return path, "en caché"
+    # Con varios hilos, las convoluciones de PyTorch en la CPU pueden sumar en
+    # otro orden y cambiar el último bit: con uno, la imagen es reproducible.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        fig = spec.func()
+    except Exception as exc:
+        raise FigureError(f"la figura «{spec.name}» ({spec.module}.{spec.func.__name__}) "
+                          f"falló: {type(exc).__name__}: {exc}") from exc
+    finally:
+        torch.set_num_threads(threads)
+    if not isinstance(fig, Figure):
+        raise FigureError(f"la figura «{spec.name}» devolvió {type(fig).__name__}, "
+                          "no una matplotlib.figure.Figure")
+    atomic_write_bytes(path, png_bytes(fig))
+    for old in out_dir.glob(f"{spec.name}-*.png"):   # versiones anteriores
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path, "generada"
+
+
+def render_all(out_dir=None, names=None):
+    """Genera (o toma de la caché) todas las figuras; produce (nombre, ruta, estado)."""
+    for name, spec in FIGURES.items():
+        if names is None or name in names:
+            path, status = render_figure(spec, out_dir)
+            yield name, path, status
+
+
+def png_size(path):
+    """(ancho, alto) en píxeles, leídos de la cabecera PNG."""
+    with open(path, "rb") as f:
+        header = f.read(24)
+    return struct.unpack(">II", header[16:24])
