@@ -31,7 +31,9 @@ def on_config(config):
     for name in [m for m in sys.modules if m == "cnnviz" or m.startswith("cnnviz.")]:
         del sys.modules[name]
     _state.clear()
-    _state["skip_figures"] = os.environ.get("CNNVIZ_SKIP_FIGURES") == "1"
+    # Solo para el benchmark: construir sin generar nada (ni figuras, ni
+    # cuadernos, ni salidas, ni pesos) para medir lo que cuesta la generación
+    _state["skip"] = os.environ.get("CNNVIZ_SKIP_GENERATION") == "1"
     return config
 
 
@@ -41,13 +43,14 @@ def on_files(files, config):
     notebooks = _cnnviz("site.notebooks")
     figures = _cnnviz("figures")
     sizes = {}
-    if not _state["skip_figures"] and any("training" in s.deps for s in figures.FIGURES.values()):
+    if _state["skip"]:
+        _state.update(sizes={}, figures=figures.FIGURES)
+        return files
+    if any("training" in s.deps for s in figures.FIGURES.values()):
         # Entrenar (si hace falta) antes de generar figuras, con todos los hilos:
         # las figuras se generan con uno solo (ver figure_build.render_figure)
         _cnnviz("training").trained_model()
     for name, spec in figures.FIGURES.items():
-        if _state["skip_figures"]:   # solo para medir lo que cuesta generar
-            continue
         try:
             path, status = figure_build.render_figure(spec)
         except figure_build.FigureError as exc:
@@ -94,6 +97,8 @@ def on_page_markdown(markdown, page, config, files):
             return _figure_markdown(name, page)
         if name not in facts:
             raise PluginError(f"{page.file.src_uri}: el dato «{name}» no existe")
+        if _state["skip"]:
+            return "—"
         return str(facts[name]())
 
     return _MACRO.sub(expand, markdown)
@@ -108,6 +113,8 @@ def on_page_content(html, page, config, files):
             raise PluginError(str(exc)) from exc
     html = _cnnviz("site.mathml").render_math(html)
     page_code = _cnnviz("site.page_code")
+    if _state["skip"]:
+        return html
     try:
         return page_code.fill_outputs(html, _cnnviz("site.notebooks").package_hash())
     except (RuntimeError, ValueError) as exc:
