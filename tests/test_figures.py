@@ -14,6 +14,14 @@ EXPECTED_PANELS = {
     "max_pooling": 3,
     "paso_alto": 3,
     "sobel": 4,
+    "filtros_conv1": 16,     # 16 filtros (más la barra de color)
+    "mapas_activacion": 15,  # 3 dígitos × (entrada + 4 capas)
+    "pca_tsne": 2,
+    "oclusion": 8,           # 4 dígitos × (dígito tapado + mapa de calor)
+    "saliencia": 12,         # 4 dígitos × (entrada, saliencia, guided backprop)
+    "actmax_clases": 20,     # 10 clases × (sin, con regularización)
+    "actmax_canales": 16,
+    "cordura": 20,           # 2 métodos × 2 dígitos × (entrada + 4 redes)
 }
 
 

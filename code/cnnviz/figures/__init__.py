@@ -8,7 +8,7 @@ módulo, de los módulos de ``deps`` y de las versiones de las bibliotecas.
 from dataclasses import dataclass
 from typing import Callable
 
-from . import bordes, teoria
+from . import bordes, teoria, visualizacion
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,9 @@ class FigureSpec:
         """Módulo donde está la función, relativo al paquete (p. ej. figures.teoria)."""
         return self.func.__module__.removeprefix("cnnviz.")
 
+
+# Las figuras de visualización usan la CNN entrenada y todos los métodos
+_VIZ_DEPS = ("model", "training", "data", "features", "features.layers")
 
 _SPECS = [
     FigureSpec("arquitectura", teoria.fig_arquitectura,
@@ -45,6 +48,42 @@ _SPECS = [
     FigureSpec("sobel", bordes.fig_sobel,
                "Foto de una taza de café y las respuestas de Sobel en x, en y y "
                "la magnitud del gradiente", ("filters", "data")),
+    FigureSpec("filtros_conv1", visualizacion.fig_filtros_conv1,
+               "Los 16 filtros de 5×5 que aprendió la primera capa convolucional, "
+               "en rojo los pesos positivos y en azul los negativos, con una barra "
+               "de color centrada en cero", _VIZ_DEPS),
+    FigureSpec("mapas_activacion", visualizacion.fig_mapas_activacion,
+               "Tres dígitos de prueba y, para cada uno, las cuadrículas de mapas de "
+               "activación tras conv1 con ReLU, tras pool1, tras conv2 con ReLU y "
+               "tras pool2", _VIZ_DEPS + ("features.activations",)),
+    FigureSpec("pca_tsne", visualizacion.fig_pca_tsne,
+               "Dos nubes de puntos de los dígitos de prueba coloreados por clase: "
+               "la proyección PCA del vector final de características, con las "
+               "clases solapadas, y la de t-SNE, con un grupo separado por clase",
+               _VIZ_DEPS + ("features.embedding",)),
+    FigureSpec("oclusion", visualizacion.fig_oclusion,
+               "Cuatro dígitos con un parche negro de ejemplo y, debajo, el mapa de "
+               "calor de la puntuación de su clase según dónde se coloque el parche",
+               _VIZ_DEPS + ("features.occlusion",)),
+    FigureSpec("saliencia", visualizacion.fig_saliencia,
+               "Cuatro dígitos, su mapa de saliencia (valor absoluto del gradiente de "
+               "la puntuación respecto a cada píxel) y su mapa de guided "
+               "backpropagation", _VIZ_DEPS + ("features.saliency",)),
+    FigureSpec("actmax_clases", visualizacion.fig_actmax_clases,
+               "Imágenes sintéticas que maximizan la puntuación de cada dígito del 0 "
+               "al 9: sin regularizar son ruido de alto contraste; con jitter, "
+               "desenfoque y L2 se ven trazos parecidos a cada dígito",
+               _VIZ_DEPS + ("features.actmax",)),
+    FigureSpec("actmax_canales", visualizacion.fig_actmax_canales,
+               "Imágenes sintéticas que maximizan 16 canales de la segunda capa "
+               "convolucional: la mayoría son rayas con una orientación y un grosor "
+               "propios", _VIZ_DEPS + ("features.actmax",)),
+    FigureSpec("cordura", visualizacion.fig_cordura,
+               "Prueba de aleatorización: mapas de saliencia y de guided backprop de "
+               "dos dígitos con la red entrenada y con sus capas reiniciadas al azar "
+               "en cascada, con la correlación de Spearman de cada mapa con el de la "
+               "red entrenada", _VIZ_DEPS + ("features.saliency",
+                                             "features.sanity")),
 ]
 
 FIGURES = {spec.name: spec for spec in _SPECS}
