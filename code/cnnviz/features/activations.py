@@ -4,11 +4,11 @@ import torch
 
 from .layers import as_sequential, check_digits
 
+# --8<-- [start:activation_maps]
 # Capas cuya salida se muestra: tras cada conv + ReLU y tras cada pooling
 STAGES = ("relu1", "pool1", "relu2", "pool2")
 
 
-# --8<-- [start:activation_maps]
 @torch.no_grad()
 def activation_maps(model, x, stages=STAGES):
     """Salida de cada capa de ``stages`` para el lote ``x`` (N, 1, 28, 28).

@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from .layers import as_sequential
 
 
+# --8<-- [start:maximize]
 def class_objective(model, classes):
     """Objetivo: la puntuación (logit) de ``classes[k]`` para la imagen k."""
     classes = torch.as_tensor(classes, dtype=torch.long)
@@ -43,7 +44,6 @@ def gaussian_blur(x, sigma):
     return F.conv2d(F.pad(x, (0, 0, 2, 2), mode="replicate"), k.view(1, 1, 5, 1))
 
 
-# --8<-- [start:maximize]
 def maximize(objective, n, steps=200, lr=0.05, jitter=2, blur_sigma=0.5,
              l2=10.0, bounds=(-0.43, 2.8), seed=0):
     """Ascenso por gradiente sobre la imagen para maximizar ``objective``.

@@ -11,6 +11,7 @@ from collections import OrderedDict
 import torch
 import torch.nn as nn
 
+# --8<-- [start:as_sequential]
 IMAGE_SHAPE = (1, 28, 28)
 
 
@@ -32,7 +33,6 @@ def check_targets(target, n):
     return target
 
 
-# --8<-- [start:as_sequential]
 def as_sequential(model, relu=nn.ReLU):
     """La misma ``DigitCNN`` capa a capa; ``relu`` es la clase de cada ReLU."""
     return nn.Sequential(OrderedDict(

@@ -5,7 +5,9 @@ import torch
 from .layers import check_digits, check_targets
 
 
+# --8<-- [start:occlusion]
 def _positions(size, patch, stride):
+    """Coordenadas de la esquina del parche en un lado de ``size`` píxeles."""
     if not 1 <= patch <= size or stride < 1:
         raise ValueError(f"se esperaba 1 <= patch <= {size} y stride >= 1; "
                          f"llegó patch={patch}, stride={stride}")
@@ -15,7 +17,6 @@ def _positions(size, patch, stride):
     return range(0, size - patch + 1, stride)
 
 
-# --8<-- [start:occlusion]
 @torch.no_grad()
 def occlusion_scores(model, x, target, patch=6, stride=1, baseline=0.0):
     """Puntuación de ``target`` con un parche de ``patch``×``patch`` en cada posición.

@@ -12,11 +12,11 @@ import numpy as np
 import torch
 from scipy.stats import spearmanr
 
+# --8<-- [start:randomize]
 # Capas aleatorizadas en cada paso de la cascada
 CASCADE = (("fc",), ("fc", "conv2"), ("fc", "conv2", "conv1"))
 
 
-# --8<-- [start:randomize]
 def randomize(model, layers, seed=0):
     """Copia de ``model`` con los pesos de ``layers`` reiniciados al azar."""
     torch.manual_seed(seed)

@@ -1,0 +1,97 @@
+"""Código de la página «Visualización de características», en el orden de la página.
+
+En la página, cada bloque muestra primero el método (incluido desde su
+módulo) y luego este código, que lo usa. Se puede ejecutar tal cual:
+``python -m cnnviz.features.demo``.
+"""
+
+# --8<-- [start:setup]
+import copy
+from collections import OrderedDict
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from scipy.stats import spearmanr
+
+from cnnviz.data import load_mnist_split
+from cnnviz.training import trained_model
+
+model, meta = trained_model()     # la CNN que entrena la construcción del sitio
+for p in model.parameters():      # solo derivaremos respecto a la imagen
+    p.requires_grad_(False)
+split = load_mnist_split()
+x, y = split.x_test[:4], split.y_test[:4]          # (4, 1, 28, 28), (4,)
+background = (0 - split.mean) / split.std          # un píxel negro, normalizado
+print(f"exactitud en prueba: {meta['accuracy']:.1%}")
+print("clases reales:   ", y.tolist())
+print("clases predichas:", model(x).argmax(1).tolist())
+# --8<-- [end:setup]
+
+from cnnviz.features.activations import activation_maps   # noqa: E402
+from cnnviz.features.actmax import class_objective, maximize   # noqa: E402
+from cnnviz.features.embedding import embed_2d   # noqa: E402
+from cnnviz.features.occlusion import occlusion_scores   # noqa: E402
+from cnnviz.features.saliency import guided_backprop, saliency   # noqa: E402
+from cnnviz.features.sanity import randomization_test   # noqa: E402
+
+# --8<-- [start:activations]
+maps = activation_maps(model, x)
+for name, fmaps in maps.items():
+    zeros = (fmaps == 0).float().mean().item()
+    print(f"{name:6} {tuple(fmaps.shape)}  valores a cero: {zeros:.0%}")
+# --8<-- [end:activations]
+
+# --8<-- [start:embedding]
+with torch.no_grad():
+    features = model.features(split.x_test[:500]).numpy()    # (500, 1568)
+labels = split.y_test[:500].numpy()
+for method in ("pca", "tsne"):
+    points = embed_2d(features, method)                        # (500, 2)
+    # ¿Es de la misma clase el punto más cercano de cada punto en el plano?
+    dist = ((points[:, None] - points[None]) ** 2).sum(-1)
+    np.fill_diagonal(dist, np.inf)
+    same = (labels[dist.argmin(1)] == labels).mean()
+    print(f"{method:4}: el vecino más cercano es de la misma clase el {same:.0%} de las veces")
+# --8<-- [end:embedding]
+
+# --8<-- [start:occlusion]
+scores = occlusion_scores(model, x[:1], y[:1], patch=8, stride=1, baseline=background)
+print("mapa de puntuaciones:", tuple(scores.shape))      # (1, 21, 21)
+print(f"puntuación de «{y[0].item()}» sin parche: {model(x[:1])[0, y[0]].item():.1f}")
+worst = scores[0].argmin().item()
+row, col = divmod(worst, scores.shape[2])
+print(f"con el peor parche (esquina en fila {row}, columna {col}): "
+      f"{scores[0].min().item():.1f}")
+# --8<-- [end:occlusion]
+
+# --8<-- [start:saliency]
+from captum.attr import GuidedBackprop, Saliency   # noqa: E402
+
+from cnnviz.features.layers import as_sequential   # noqa: E402
+
+grad = saliency(model, x, y)                       # (4, 1, 28, 28)
+reference = Saliency(model).attribute(x, target=y)   # captum devuelve |gradiente|
+print("saliencia, diferencia máxima con captum:", (grad.abs() - reference).abs().max().item())
+guided = guided_backprop(model, x, y)
+reference = GuidedBackprop(as_sequential(model)).attribute(x, target=y)
+print("guided backprop, diferencia máxima con captum:", (guided - reference).abs().max().item())
+# --8<-- [end:saliency]
+
+# --8<-- [start:actmax]
+objective = class_objective(model, range(10))
+start = objective(torch.zeros(10, 1, 28, 28))
+images, history = maximize(objective, 10)          # (10, 1, 28, 28)
+print(f"puntuación media al empezar: {start.mean().item():.2f}")
+print(f"puntuación media al terminar: {history[-1]:.2f}")
+print("clase predicha para cada imagen:", model(images).argmax(1).tolist())
+# --8<-- [end:actmax]
+
+# --8<-- [start:sanity]
+for method in (saliency, guided_backprop):
+    results = randomization_test(model, split.x_test[:50], split.y_test[:50], method)
+    print(method.__name__)
+    for layers, _, rho in results[1:]:
+        print(f"  al azar {', '.join(layers):18} Spearman medio: {rho.mean():.2f}")
+# --8<-- [end:sanity]
