@@ -45,10 +45,10 @@ for name, fmaps in maps.items():
 
 # --8<-- [start:embedding]
 with torch.no_grad():
-    features = model.features(split.x_test[:500]).numpy()    # (500, 1568)
-labels = split.y_test[:500].numpy()
+    features = model.features(split.x_test[:300]).numpy()    # (300, 1568)
+labels = split.y_test[:300].numpy()
 for method in ("pca", "tsne"):
-    points = embed_2d(features, method)                        # (500, 2)
+    points = embed_2d(features, method)                        # (300, 2)
     # ¿Es de la misma clase el punto más cercano de cada punto en el plano?
     dist = ((points[:, None] - points[None]) ** 2).sum(-1)
     np.fill_diagonal(dist, np.inf)
@@ -90,7 +90,7 @@ print("clase predicha para cada imagen:", model(images).argmax(1).tolist())
 
 # --8<-- [start:sanity]
 for method in (saliency, guided_backprop):
-    results = randomization_test(model, split.x_test[:50], split.y_test[:50], method)
+    results = randomization_test(model, split.x_test[:20], split.y_test[:20], method)
     print(method.__name__)
     for layers, _, rho in results[1:]:
         print(f"  al azar {', '.join(layers):18} Spearman medio: {rho.mean():.2f}")

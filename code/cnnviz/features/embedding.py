@@ -32,7 +32,9 @@ def embed_2d(features, method, seed=0):
             # Primero PCA a 50 dimensiones (más rápido y menos ruido), luego t-SNE
             reduced = PCA(n_components=min(50, *features.shape),
                           random_state=seed).fit_transform(features)
-            tsne = TSNE(n_components=2, perplexity=30, init="pca", random_state=seed)
+            # 500 iteraciones (250 con exageración inicial): basta con ~1000 puntos
+            tsne = TSNE(n_components=2, perplexity=30, init="pca", max_iter=500,
+                        random_state=seed)
             return tsne.fit_transform(reduced)
     raise ValueError(f"method debe ser «pca» o «tsne»; llegó {method!r}")
 # --8<-- [end:embed]

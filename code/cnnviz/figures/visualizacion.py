@@ -4,6 +4,8 @@ Todas usan la misma red: ``trained_model()``, la CNN que entrena la
 construcción, y los dígitos del conjunto de prueba.
 """
 
+from functools import lru_cache
+
 import numpy as np
 import torch
 from matplotlib.patches import Rectangle
@@ -31,11 +33,17 @@ CASCADE_LABELS = {(): "red entrenada", ("fc",): "fc al azar",
                   ("fc", "conv2", "conv1"): "todas las capas\nal azar"}
 
 
+@lru_cache(maxsize=1)
+def _split():
+    """MNIST partido, cargado una sola vez por proceso (cargarlo cuesta ~1,5 s)."""
+    return load_mnist_split()
+
+
 def _model_and_data():
     model, _ = trained_model()
     for p in model.parameters():          # solo se deriva respecto a la entrada
         p.requires_grad_(False)
-    return model, load_mnist_split()
+    return model, _split()
 
 
 def _examples(model, split, classes=EXAMPLE_CLASSES):
