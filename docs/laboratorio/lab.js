@@ -431,6 +431,7 @@
       if (e.button !== 0 && e.pointerType === "mouse") return;
       e.preventDefault();
       pad.setPointerCapture(e.pointerId);
+      $("lab-pred").setAttribute("aria-live", "off");   // no anunciar cada trazo
       last = point(e);
       padCtx.fillStyle = "#fff";
       padCtx.beginPath();
@@ -449,7 +450,12 @@
       }
       schedule();
     });
-    const end = () => { last = null; };
+    const end = () => {
+      if (!last) return;
+      last = null;
+      $("lab-pred").setAttribute("aria-live", "polite");   // anunciar el resultado final
+      schedule();
+    };
     pad.addEventListener("pointerup", end);
     pad.addEventListener("pointercancel", end);
     $("lab-clear").addEventListener("click", () => {
