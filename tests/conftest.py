@@ -50,7 +50,9 @@ def nav_pages():
     pages = []
     for src in walk(config["nav"]):
         stem = src.rsplit(".", 1)[0]
-        url = "" if stem == "index" else stem + "/"
+        if stem == "index" or stem.endswith("/index"):   # carpeta/index.md -> carpeta/
+            stem = stem.removesuffix("index").rstrip("/")
+        url = stem + "/" if stem else ""
         pages.append((src, url))
     return pages
 

@@ -90,9 +90,9 @@ def test_light_dark_toggle_switches_scheme(site_page):
 ])
 def test_spanish_search_finds_pages(site_page, query, expected_page):
     site_page.goto("")
-    site_page.locator("label.md-search__icon, label[for=__search]").first.click()
     box = site_page.locator("input.md-search__input")
-    box.fill(query)
+    box.click()
+    box.press_sequentially(query, delay=20)   # teclear, como un lector
     results = site_page.locator(".md-search-result__item a")
     results.first.wait_for(timeout=15000)
     hrefs = results.evaluate_all("links => links.map(a => a.href)")

@@ -108,7 +108,8 @@ def on_page_content(html, page, config, files):
     if page.file.abs_src_path and page.file.abs_src_path.endswith(".ipynb"):
         notebooks = _cnnviz("site.notebooks")
         try:
-            return notebooks.apply_image_alts(html, page.file.abs_src_path)
+            html = notebooks.apply_image_alts(html, page.file.abs_src_path)
+            return notebooks.make_code_focusable(html)
         except notebooks.NotebookError as exc:
             raise PluginError(str(exc)) from exc
     html = _cnnviz("site.mathml").render_math(html)

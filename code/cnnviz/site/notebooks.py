@@ -86,3 +86,8 @@ def apply_image_alts(page_html, path):
     for alt, rest in zip(alts, parts[1:]):
         out.append(f'alt="{html.escape(alt)}"' + rest)
     return "".join(out)
+
+
+def make_code_focusable(page_html):
+    """Las celdas de código desplazables se pueden recorrer con el teclado."""
+    return page_html.replace('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')
