@@ -145,7 +145,7 @@ def train_and_cache(progress=None):
     model = DigitCNN()
     before = evaluate(model, split.x_test, split.y_test)["accuracy"]
     start = time.perf_counter()
-    losses = train(model, split.x_train, split.y_train, progress=progress)
+    losses = train(model, split.x_train, split.y_train, epochs=EPOCHS, progress=progress)
     seconds = time.perf_counter() - start
     result = evaluate(model, split.x_test, split.y_test)
     buffer = io.BytesIO()
