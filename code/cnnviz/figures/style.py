@@ -54,7 +54,10 @@ def describe(fig):
         raise ValueError("la figura no tiene títulos: pasa alt= con su descripción")
     if not panels:
         return f"Figura: {main}"
-    return f"Figura: {main or panels[0]}, con los paneles: " + "; ".join(panels)
+    if not main:
+        return f"Figura: {panels[0]}" if len(panels) == 1 else \
+            "Figura con los paneles: " + "; ".join(panels)
+    return f"Figura: {main}, con los paneles: " + "; ".join(panels)
 
 
 def as_image(fig, alt=None):

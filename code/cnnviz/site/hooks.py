@@ -104,6 +104,7 @@ def on_page_markdown(markdown, page, config, files):
     return _MACRO.sub(expand, markdown)
 
 
+@event_priority(10)   # antes de glightbox, que lee las clases de las imágenes
 def on_page_content(html, page, config, files):
     if page.file.abs_src_path and page.file.abs_src_path.endswith(".ipynb"):
         notebooks = _cnnviz("site.notebooks")

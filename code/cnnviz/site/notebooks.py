@@ -6,6 +6,7 @@ paquete: si cambia ``code/``, los cuadernos se vuelven a ejecutar.
 
 import hashlib
 import html
+import re
 import shutil
 from pathlib import Path
 
@@ -84,6 +85,9 @@ def apply_image_alts(page_html, path):
                             "alternativo: usa cnnviz.figures.style.as_image")
     out = [parts[0]]
     for alt, rest in zip(alts, parts[1:]):
+        # «no-zoom»: glightbox no envuelve la imagen en un enlace con otra copia
+        # de sus datos en base64 (duplicaría el peso de la página)
+        rest = re.sub(r'^(\s*class=")', r"\1no-zoom ", rest, count=1)
         out.append(f'alt="{html.escape(alt)}"' + rest)
     return "".join(out)
 
