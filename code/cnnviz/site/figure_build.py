@@ -56,8 +56,21 @@ def render_figure(spec, out_dir=None):
     return path, "generada"
 
 
+def prepare_trained_model(specs):
+    """Entrena la CNN (si hace falta) antes de generar figuras que la usan.
+
+    Se entrena con todos los hilos, como en cualquier otro punto del sitio: los
+    pesos en la CPU dependen del número de hilos, y las figuras se generan con
+    uno solo (ver ``render_figure``).
+    """
+    if any("training" in spec.deps for spec in specs):
+        from ..training import trained_model
+        trained_model()
+
+
 def render_all(out_dir=None, names=None):
     """Genera (o toma de la caché) todas las figuras; produce (nombre, ruta, estado)."""
+    prepare_trained_model([s for n, s in FIGURES.items() if names is None or n in names])
     for name, spec in FIGURES.items():
         if names is None or name in names:
             path, status = render_figure(spec, out_dir)

@@ -46,10 +46,7 @@ def on_files(files, config):
     if _state["skip"]:
         _state.update(sizes={}, figures=figures.FIGURES)
         return files
-    if any("training" in s.deps for s in figures.FIGURES.values()):
-        # Entrenar (si hace falta) antes de generar figuras, con todos los hilos:
-        # las figuras se generan con uno solo (ver figure_build.render_figure)
-        _cnnviz("training").trained_model()
+    figure_build.prepare_trained_model(figures.FIGURES.values())
     for name, spec in figures.FIGURES.items():
         try:
             path, status = figure_build.render_figure(spec)
