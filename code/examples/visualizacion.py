@@ -2,7 +2,7 @@
 
 En la página, cada bloque muestra primero el método (incluido desde su
 módulo) y luego este código, que lo usa. Se puede ejecutar tal cual:
-``python -m cnnviz.features.demo``.
+``python code/examples/visualizacion.py``.
 """
 
 # --8<-- [start:setup]
