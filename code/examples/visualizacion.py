@@ -76,7 +76,7 @@ reference = Saliency(model).attribute(x, target=y)   # captum devuelve |gradient
 print("saliencia, diferencia máxima con captum:", (grad.abs() - reference).abs().max().item())
 guided = guided_backprop(model, x, y)
 reference = GuidedBackprop(as_sequential(model)).attribute(x, target=y)
-print("guided backprop, diferencia máxima con captum:", (guided - reference).abs().max().item())
+print("retropropagación guiada, diferencia máxima con captum:", (guided - reference).abs().max().item())
 # --8<-- [end:saliency]
 
 # --8<-- [start:actmax]

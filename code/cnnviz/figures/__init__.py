@@ -67,11 +67,11 @@ _SPECS = [
                _VIZ_DEPS + ("features.occlusion",)),
     FigureSpec("saliencia", visualizacion.fig_saliencia,
                "Cuatro dígitos, su mapa de saliencia (valor absoluto del gradiente de "
-               "la puntuación respecto a cada píxel) y su mapa de guided "
-               "backpropagation", _VIZ_DEPS + ("features.saliency",)),
+               "la puntuación respecto a cada píxel) y su mapa de retropropagación "
+               "guiada", _VIZ_DEPS + ("features.saliency",)),
     FigureSpec("actmax_clases", visualizacion.fig_actmax_clases,
                "Imágenes sintéticas que maximizan la puntuación de cada dígito del 0 "
-               "al 9: sin regularizar son ruido de alto contraste; con jitter, "
+               "al 9: sin regularizar son ruido de alto contraste; con desplazamiento aleatorio, "
                "desenfoque y L2 se ven trazos parecidos a cada dígito",
                _VIZ_DEPS + ("features.actmax",)),
     FigureSpec("actmax_canales", visualizacion.fig_actmax_canales,
@@ -79,7 +79,7 @@ _SPECS = [
                "convolucional: la mayoría son rayas con una orientación y un grosor "
                "propios", _VIZ_DEPS + ("features.actmax",)),
     FigureSpec("cordura", visualizacion.fig_cordura,
-               "Prueba de aleatorización: mapas de saliencia y de guided backprop de "
+               "Prueba de aleatorización: mapas de saliencia y de retropropagación guiada de "
                "dos dígitos con la red entrenada y con sus capas reiniciadas al azar "
                "en cascada, con la correlación de Spearman de cada mapa con el de la "
                "red entrenada", _VIZ_DEPS + ("features.saliency",

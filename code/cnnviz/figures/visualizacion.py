@@ -185,7 +185,7 @@ def fig_oclusion():
 
 
 def fig_saliencia():
-    """Saliencia (|gradiente|) y guided backpropagation para 4 dígitos."""
+    """Saliencia (|gradiente|) y retropropagación guiada para 4 dígitos."""
     model, split = _model_and_data()
     x, y = _examples(model, split)
     grads = to_numpy(saliency(model, x, y))[:, 0]            # (4, 28, 28)
@@ -199,7 +199,7 @@ def fig_saliencia():
                                fontsize=8)
         limit = float(np.abs(guided[col]).max())
         axes[2, col].imshow(guided[col], cmap="RdBu_r", vmin=-limit, vmax=limit)
-        axes[2, col].set_title("guided backpropagation\n(rojo +, azul −)", fontsize=8)
+        axes[2, col].set_title("retropropagación guiada\n(rojo +, azul −)", fontsize=8)
         for row in (1, 2):
             hide_ticks(axes[row, col])
     fig.suptitle("Qué píxeles cambian más la puntuación de la clase real")
@@ -250,12 +250,12 @@ def fig_actmax_canales():
 
 
 def fig_cordura():
-    """Prueba de aleatorización: saliencia y guided backprop con capas al azar."""
+    """Prueba de aleatorización: saliencia y retropropagación guiada con capas al azar."""
     model, split = _model_and_data()
     x, y = _examples(model, split, EXAMPLE_CLASSES[1:3])
     fig = new_figure(10, 8.4)
     axes = fig.subplots(4, 5)
-    methods = ((saliency, "saliencia"), (guided_backprop, "guided backprop"))
+    methods = ((saliency, "saliencia"), (guided_backprop, "retroprop. guiada"))
     for m, (method, method_name) in enumerate(methods):
         results = randomization_test(model, x, y, method, seed=0)
         for d in range(len(x)):
