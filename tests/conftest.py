@@ -142,6 +142,12 @@ def site_page(browser, served_site):
 SCREENSHOT_DIR = ROOT / "capturas"
 
 
+def pytest_sessionstart(session):
+    # Las capturas de una ejecución anterior no deben confundirse con las nuevas
+    for old in SCREENSHOT_DIR.glob("*.png"):
+        old.unlink()
+
+
 def pytest_terminal_summary(terminalreporter):
     shots = sorted(SCREENSHOT_DIR.glob("*.png")) if SCREENSHOT_DIR.is_dir() else []
     if shots:

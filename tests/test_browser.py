@@ -25,10 +25,12 @@ def open_page(page, url):
             img.scrollIntoView();
             await new Promise(r => setTimeout(r, 20));
         }
+        // Si alguna aún no empezó a cargar, que cargue ya (no cambia qué se mide)
+        for (const img of document.images) { if (!img.complete) img.loading = "eager"; }
         window.scrollTo(0, 0);
     }""")
     page.wait_for_function("Array.from(document.images).every(i => i.complete)",
-                           timeout=20000)
+                           timeout=60000)
 
 
 @pytest.mark.parametrize("src, url", PAGES, ids=[s for s, _ in PAGES])

@@ -6,7 +6,6 @@ import subprocess
 from conftest import ROOT, mkdocs_build, nav_pages
 
 from cnnviz.figures import FIGURES
-from cnnviz.site.figure_build import render_all
 from cnnviz.site.offline import external_requests
 
 
@@ -46,15 +45,21 @@ def test_figures_and_outputs_are_not_committed():
 
 def test_broken_figure_fails_the_build_and_names_it(tmp_path):
     copy = tmp_path / "repo"
-    skip_top = {".venv", ".cache", "site", ".git", "node_modules"}
+    skip_top = {".venv", ".cache", "site", ".git", "capturas"}
     shutil.copytree(ROOT, copy, ignore=lambda folder, names: [
-        n for n in names if n == "__pycache__" or (folder == str(ROOT) and n in skip_top)])
+        n for n in names if n in ("__pycache__", "node_modules")
+        or (folder == str(ROOT) and n in skip_top)])
     module = copy / "code" / "cnnviz" / "figures" / "teoria.py"
     source = module.read_text()
     broken = source.replace('    """ReLU(x) = max(0, x) frente a la función escalón que describe el original."""',
                             '    """Rota a propósito."""\n    raise ZeroDivisionError("rota a propósito")')
     assert broken != source
     module.write_text(broken)
+    # Pesos ya entrenados en la caché nueva, para no reentrenar en la prueba
+    from cnnviz.cache import cache_dir
+    from cnnviz.training import trained_model
+    trained_model()
+    shutil.copytree(cache_dir("weights"), tmp_path / "cache" / "weights")
     proc = mkdocs_build(tmp_path / "site", cwd=copy,
                         env={**_env(tmp_path / "cache"), "PYTHONPATH": str(copy / "code")})
     assert proc.returncode != 0

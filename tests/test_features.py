@@ -19,8 +19,11 @@ from cnnviz.training import trained_model
 
 @pytest.fixture(scope="module")
 def model():
+    # Un hilo, como al generar las figuras; se restaura al terminar el módulo
+    threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    return trained_model()[0]
+    yield trained_model()[0]
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ def visible_axes(fig):
 
 
 def test_every_registered_figure_has_an_expectation():
-    assert set(EXPECTED_PANELS) <= set(FIGURES)
+    assert set(EXPECTED_PANELS) == set(FIGURES)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_PANELS))

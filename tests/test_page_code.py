@@ -7,7 +7,7 @@ que usa la construcción) y se ejecutan en un intérprete nuevo; cada bloque
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import nav_pages
+from conftest import ROOT, nav_pages
 
 from cnnviz.site.page_code import run_blocks
 
@@ -44,6 +44,8 @@ def test_page_code_runs_and_prints_what_the_page_shows(built_site, src, url):
             assert text.strip(), f"{src}: bloque «Salida» vacío"
             checked += 1
     assert "{{" not in "".join(t for _, _, t in blocks), f"{src}: marcador sin sustituir"
+    # Cada bloque «Salida» del Markdown llegó a la página y se comprobó
+    assert checked == (ROOT / "docs" / src).read_text().count("{{ salida }}") > 0
 
 
 def test_pages_with_code_show_outputs(built_site):

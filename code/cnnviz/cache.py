@@ -41,6 +41,18 @@ def source_hash(module_names, *extra):
     return h.hexdigest()
 
 
+# Bibliotecas cuyos resultados entran en figuras, pesos y cuadernos: si cambia
+# su versión, cambian las huellas y se regenera todo lo que dependa de ellas
+LIBRARIES = ("torch", "numpy", "scipy", "matplotlib", "pillow", "scikit-image",
+             "scikit-learn", "mlxtend", "captum")
+
+
+def library_versions(names=LIBRARIES):
+    """Texto con la versión instalada de cada biblioteca, p. ej. ``torch=2.13.0;…``."""
+    from importlib.metadata import version
+    return ";".join(f"{name}={version(name)}" for name in names)
+
+
 def file_sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

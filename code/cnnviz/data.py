@@ -44,11 +44,6 @@ def load_mnist_split(seed=SPLIT_SEED, n_test=N_TEST):
     return DigitSplit(x[train], y[train], x[test], y[test], mean, std)
 
 
-def normalize_digit(pixels, split):
-    """Lleva una imagen (28, 28) en [0, 1] a la escala con la que se entrenó."""
-    return (torch.as_tensor(pixels, dtype=torch.float32) - split.mean) / split.std
-
-
 def sample_photo(name="camera", size=256):
     """Foto de scikit-image en escala de grises, valores en [0, 1], (size, size).
 

@@ -17,10 +17,14 @@ print(net)
 # --8<-- [end:print_net]
 
 # --8<-- [start:shapes]
-# Un lote de 4 imágenes de 8x8 en escala de grises
-x = torch.randn(4, 1, 8, 8)
+# Cuatro dígitos reales de 8x8 (scikit-learn), en escala de grises
+from cnnviz.data import load_digits_8x8
+
+x, labels = load_digits_8x8()
+x = x[:4]                      # (4, 1, 8, 8)
 scores = net(x)
-print(scores.shape)  # una puntuación por clase para cada imagen
+print(scores.shape)            # una puntuación por clase para cada imagen
+print(labels[:4].tolist())     # sus clases reales (la red aún no está entrenada)
 
 # Con otra forma de entrada, la red explica qué esperaba
 try:

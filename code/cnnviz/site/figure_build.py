@@ -3,12 +3,10 @@
 import struct
 from pathlib import Path
 
-import matplotlib
-import numpy
 import torch
 from matplotlib.figure import Figure
 
-from ..cache import atomic_write_bytes, cache_dir, source_hash
+from ..cache import atomic_write_bytes, cache_dir, library_versions, source_hash
 from ..figures import FIGURES
 from ..figures.style import png_bytes
 
@@ -20,8 +18,7 @@ class FigureError(RuntimeError):
 def figure_hash(spec):
     """Huella de todo lo que determina la imagen de ``spec``."""
     modules = [spec.module, "figures.style", *spec.deps]
-    return source_hash(modules, spec.name, matplotlib.__version__,
-                       numpy.__version__, torch.__version__)[:16]
+    return source_hash(modules, spec.name, spec.func.__qualname__, library_versions())[:16]
 
 
 def render_figure(spec, out_dir=None):
@@ -41,15 +38,15 @@ def render_figure(spec, out_dir=None):
     torch.set_num_threads(1)
     try:
         fig = spec.func()
+        if not isinstance(fig, Figure):
+            raise TypeError(f"devolvió {type(fig).__name__}, no una matplotlib.figure.Figure")
+        data = png_bytes(fig)     # dibujar también puede fallar (textos, márgenes)
     except Exception as exc:
         raise FigureError(f"la figura «{spec.name}» ({spec.module}.{spec.func.__name__}) "
                           f"falló: {type(exc).__name__}: {exc}") from exc
     finally:
         torch.set_num_threads(threads)
-    if not isinstance(fig, Figure):
-        raise FigureError(f"la figura «{spec.name}» devolvió {type(fig).__name__}, "
-                          "no una matplotlib.figure.Figure")
-    atomic_write_bytes(path, png_bytes(fig))
+    atomic_write_bytes(path, data)
     for old in out_dir.glob(f"{spec.name}-*.png"):   # versiones anteriores
         if old != path:
             old.unlink(missing_ok=True)
@@ -57,11 +54,10 @@ def render_figure(spec, out_dir=None):
 
 
 def prepare_trained_model(specs):
-    """Entrena la CNN (si hace falta) antes de generar figuras que la usan.
+    """Entrena la CNN (si hace falta) antes de generar las figuras que la usan.
 
-    Se entrena con todos los hilos, como en cualquier otro punto del sitio: los
-    pesos en la CPU dependen del número de hilos, y las figuras se generan con
-    uno solo (ver ``render_figure``).
+    Así el entrenamiento no queda dentro de una figura, que se genera con un solo
+    hilo (ver ``render_figure``); ``train_and_cache`` fija sus propios hilos.
     """
     if any("training" in spec.deps for spec in specs):
         from ..training import trained_model

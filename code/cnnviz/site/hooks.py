@@ -115,7 +115,8 @@ def on_page_content(html, page, config, files):
     if _state["skip"]:
         return html
     try:
-        return page_code.fill_outputs(html, _cnnviz("site.notebooks").package_hash())
+        package_key = _cnnviz("site.notebooks").package_hash() + _cnnviz("cache").library_versions()
+        return page_code.fill_outputs(html, package_key)
     except (RuntimeError, ValueError) as exc:
         raise PluginError(f"{page.file.src_uri}: {exc}") from exc
 

@@ -16,7 +16,7 @@ _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
 def _mathml(latex, display):
     mathml = convert(html.unescape(latex).strip(), display="block" if display else "inline")
     # Texto alternativo: el propio LaTeX, para lectores de pantalla sin MathML
-    return mathml.replace("<math ", f'<math alttext="{html.escape(latex.strip())}" ', 1)
+    return mathml.replace("<math ", f'<math alttext="{html.escape(html.unescape(latex).strip())}" ', 1)
 
 
 def render_math(page_html):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..cache import PACKAGE_DIR, atomic_write_bytes, cache_dir
+from ..cache import PACKAGE_DIR, atomic_write_bytes, cache_dir, library_versions
 
 
 class NotebookError(RuntimeError):
@@ -29,15 +29,16 @@ def package_hash():
 
 
 def notebook_key(path):
+    """Huella del cuaderno, de todo el paquete y de las versiones de las bibliotecas."""
     h = hashlib.sha256(Path(path).read_bytes())
     h.update(package_hash().encode())
+    h.update(library_versions().encode())
     return h.hexdigest()[:16]
 
 
 def execute_notebook(path, timeout=900):
     """Ejecuta el cuaderno (o lo toma de la caché); devuelve la ruta ejecutada."""
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
 
     path = Path(path)
     # <caché>/notebooks/<nombre>/<huella>/<nombre>.ipynb: el archivo conserva
@@ -52,11 +53,13 @@ def execute_notebook(path, timeout=900):
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         client.execute()
-    except CellExecutionError as exc:
-        raise NotebookError(f"el cuaderno «{path.name}» falló al ejecutarse: {exc}") from exc
+    except Exception as exc:   # celda con error, tiempo agotado, núcleo muerto…
+        raise NotebookError(f"el cuaderno «{path.name}» falló al ejecutarse: "
+                            f"{type(exc).__name__}: {exc}") from exc
     for old in out_dir.iterdir():                  # versiones anteriores
-        shutil.rmtree(old, ignore_errors=True)
-    out.parent.mkdir(parents=True)
+        if old != out.parent:
+            shutil.rmtree(old, ignore_errors=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out, nbformat.writes(nb).encode())
     return out, "ejecutado"
 

@@ -1,7 +1,7 @@
 """Ejecuta los bloques de Python de una página y captura lo que imprime cada uno.
 
 Lo usan la construcción (para rellenar los bloques «Salida») y las pruebas
-(para comprobar que la página imprime lo que dice). Los bloques se ejecutan
+(``run_blocks``, para comprobar que la página imprime lo que dice). Los bloques se ejecutan
 en orden, en un intérprete nuevo, como los copiaría un lector.
 """
 
@@ -57,27 +57,14 @@ def code_blocks(page_html):
 
 def run_blocks(sources, timeout=600):
     """Ejecuta los bloques en un proceso nuevo; devuelve la salida de cada uno."""
-    proc = subprocess.run([sys.executable, "-c", _RUNNER], input=json.dumps(sources),
-                          capture_output=True, text=True, timeout=timeout)
+    try:
+        proc = subprocess.run([sys.executable, "-c", _RUNNER], input=json.dumps(sources),
+                              capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        raise RuntimeError(f"el código de la página tardó más de {timeout} s") from exc
     if proc.returncode != 0:
         raise RuntimeError(f"el código de la página falló:\n{proc.stderr}")
     return json.loads(proc.stdout)
-
-
-def expected_outputs(page_html):
-    """Pares (índice del bloque de Python, salida mostrada) de la página.
-
-    Un bloque «Salida» muestra lo que imprime el bloque de Python anterior.
-    """
-    pairs, n_python = [], 0
-    for lang, title, text in code_blocks(page_html):
-        if lang == "python":
-            n_python += 1
-        elif title == OUTPUT_TITLE:
-            if n_python == 0:
-                raise ValueError("un bloque «Salida» sin bloque de Python antes")
-            pairs.append((n_python - 1, text))
-    return pairs
 
 
 def python_sources(page_html):
