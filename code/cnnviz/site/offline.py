@@ -11,10 +11,12 @@ _NOTEBOOK_CDN = re.compile(
     re.S | re.I)
 
 # Etiquetas que harían una petición al cargar la página
+_URL = r"""\s*=\s*["']?(?:https?:)?//"""     # atributo con una URL de otro servidor
 _EXTERNAL = re.compile(
-    r'<(?:script|img|iframe|source|audio|video)\b[^>]*\bsrc="(?:https?:)?//[^"]*"'
-    r'|<link\b(?![^>]*rel="(?:canonical|alternate)")[^>]*\bhref="(?:https?:)?//[^"]*"'
-    r'|url\((?:["\']?)(?:https?:)?//',
+    r'<(?:script|img|iframe|source|audio|video|embed|track)\b[^>]*\b(?:src|srcset)' + _URL
+    + r'|<object\b[^>]*\bdata' + _URL
+    + r'|<link\b(?![^>]*rel=["\']?(?:canonical|alternate))[^>]*\bhref' + _URL
+    + r'|url\(\s*["\']?(?:https?:)?//',
     re.I)
 
 
