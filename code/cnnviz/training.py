@@ -27,12 +27,13 @@ TRAIN_THREADS = 2
 
 # --8<-- [start:train]
 def train(model, x, y, epochs=EPOCHS, batch_size=BATCH_SIZE, max_lr=MAX_LR,
-          seed=SEED, max_shift=MAX_SHIFT, progress=None):
+          seed=SEED, max_shift=MAX_SHIFT, progress=None, on_epoch=None):
     """Entrena ``model`` con Adam y entropía cruzada; devuelve la pérdida por lote.
 
     Cada lote se desplaza al azar hasta ``max_shift`` píxeles (aumento de
     datos). Todo el azar sale de generadores con semilla: en la CPU, dos
-    ejecuciones dan los mismos pesos.
+    ejecuciones dan los mismos pesos. Si se da ``on_epoch``, se llama con
+    ``(época, modelo)`` al terminar cada época (1, 2, …).
     """
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
@@ -43,9 +44,9 @@ def train(model, x, y, epochs=EPOCHS, batch_size=BATCH_SIZE, max_lr=MAX_LR,
     if progress is None:
         progress = sys.stderr.isatty()
     losses = []
-    model.train()
     bar = _progress_bar(epochs * steps_per_epoch, enabled=progress)
-    for _ in range(epochs):
+    for epoch in range(1, epochs + 1):
+        model.train()
         order = torch.randperm(len(x), generator=gen)
         for start in range(0, len(x), batch_size):
             idx = order[start:start + batch_size]
@@ -60,6 +61,8 @@ def train(model, x, y, epochs=EPOCHS, batch_size=BATCH_SIZE, max_lr=MAX_LR,
             sched.step()
             losses.append(loss.item())
             bar.update(1)
+        if on_epoch is not None:
+            on_epoch(epoch, model)
     bar.close()
     model.eval()
     return losses
@@ -124,6 +127,11 @@ def _cache_paths():
     return folder / f"digitcnn-{key}.pt", folder / f"digitcnn-{key}.json"
 
 
+def _checkpoints_path():
+    """Pesos al final de cada época (la 0 es la inicialización), junto a los finales."""
+    return cache_dir("weights") / f"digitcnn-{weights_key()}-epocas.pt"
+
+
 def _read_cache(weights_path, meta_path):
     """Lee pesos y metadatos; devuelve None si faltan o están dañados."""
     if not (weights_path.is_file() and meta_path.is_file()):
@@ -132,6 +140,10 @@ def _read_cache(weights_path, meta_path):
         meta = json.loads(meta_path.read_text())
         if file_sha256(weights_path) != meta["sha256"]:
             raise ValueError("el SHA-256 de los pesos no coincide")
+        checkpoints_path = _checkpoints_path()
+        if not checkpoints_path.is_file() or \
+                file_sha256(checkpoints_path) != meta.get("checkpoints_sha256"):
+            raise ValueError("faltan los pesos por época o su SHA-256 no coincide")
         state = torch.load(weights_path, weights_only=True)
         model = load_weights(DigitCNN(), state).eval()
     except Exception as exc:  # caché dañada: se avisa y se reentrena
@@ -147,11 +159,19 @@ def train_and_cache(progress=None):
     torch.manual_seed(SEED)
     model = DigitCNN()
     before = evaluate(model, split.x_test, split.y_test)["accuracy"]
+    checkpoints = [_snapshot(model)]
+    epoch_accuracy = [before]
+
+    def record_epoch(epoch, model):
+        checkpoints.append(_snapshot(model))
+        epoch_accuracy.append(evaluate(model, split.x_test, split.y_test)["accuracy"])
+
     threads = torch.get_num_threads()
     torch.set_num_threads(TRAIN_THREADS)
     try:
         start = time.perf_counter()
-        losses = train(model, split.x_train, split.y_train, epochs=EPOCHS, progress=progress)
+        losses = train(model, split.x_train, split.y_train, epochs=EPOCHS, progress=progress,
+                       on_epoch=record_epoch)
         seconds = time.perf_counter() - start
     finally:
         torch.set_num_threads(threads)
@@ -170,11 +190,22 @@ def train_and_cache(progress=None):
         "train_seconds": seconds,
         "n_train": len(split.y_train),
         "n_test": len(split.y_test),
+        "epoch_accuracy": epoch_accuracy,     # exactitud en prueba tras cada época (0..EPOCHS)
     }
+    buffer = io.BytesIO()
+    torch.save(checkpoints, buffer)
+    checkpoint_data = buffer.getvalue()
+    meta["checkpoints_sha256"] = hashlib.sha256(checkpoint_data).hexdigest()
     # Primero los pesos, luego los metadatos: sin metadatos válidos no hay caché
+    atomic_write_bytes(_checkpoints_path(), checkpoint_data)
     atomic_write_bytes(weights_path, data)
     atomic_write_bytes(meta_path, json.dumps(meta).encode())
     return model, meta
+
+
+def _snapshot(model):
+    """Copia de los pesos de ``model`` (no cambia con el entrenamiento posterior)."""
+    return {name: tensor.detach().clone() for name, tensor in model.state_dict().items()}
 
 
 def trained_model(progress=None):
@@ -187,3 +218,14 @@ def trained_model(progress=None):
     if cached is not None:
         return cached
     return train_and_cache(progress=progress)
+
+
+def trained_checkpoints():
+    """Pesos de la CNN del sitio al final de cada época, de la 0 (sin entrenar) a EPOCHS.
+
+    Devuelve ``(checkpoints, exactitudes)``: una lista de ``state_dict`` y la
+    exactitud en prueba de cada uno. El último es el modelo de ``trained_model()``.
+    """
+    _, meta = trained_model()
+    checkpoints = torch.load(_checkpoints_path(), weights_only=True)
+    return checkpoints, meta["epoch_accuracy"]

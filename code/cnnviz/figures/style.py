@@ -1,6 +1,9 @@
 """Estilo común de las figuras y guardado determinista en PNG."""
 
+import contextlib
+import contextvars
 import io
+from dataclasses import dataclass
 
 import matplotlib
 import numpy as np
@@ -18,6 +21,65 @@ matplotlib.rcParams.update({
     "savefig.facecolor": "white",
     "image.interpolation": "nearest",
 })
+
+
+# --- Variantes de una figura -------------------------------------------------
+# Cada figura se genera en varias variantes: esquema claro u oscuro (la paleta
+# de Material) y, si su registro lo pide, una composición estrecha para
+# teléfonos. La función de la figura no recibe argumentos: consulta la
+# variante activa con ``current_variant()``.
+
+SCHEMES = {
+    # fondo, texto y líneas de cada esquema (los de Material: default y slate)
+    "claro": {"background": "#ffffff", "foreground": "#000000de", "grid": "#00000026"},
+    "oscuro": {"background": "#1e2129", "foreground": "#e2e4e9", "grid": "#e2e4e926"},
+}
+
+
+@dataclass(frozen=True)
+class Variant:
+    scheme: str = "claro"     # "claro" u "oscuro"
+    narrow: bool = False      # composición para pantallas estrechas (≈ 390 px)
+
+    @property
+    def suffix(self):
+        """Sufijo del archivo: "", "-oscuro", "-estrecha", "-estrecha-oscuro"."""
+        return ("-estrecha" if self.narrow else "") + ("-oscuro" if self.scheme == "oscuro" else "")
+
+
+_variant = contextvars.ContextVar("cnnviz_figure_variant", default=Variant())
+
+
+def current_variant():
+    """La variante que se está dibujando (clara y ancha si no se ha elegido otra)."""
+    return _variant.get()
+
+
+def scheme_colors():
+    """Colores de fondo, texto y rejilla del esquema activo."""
+    return SCHEMES[current_variant().scheme]
+
+
+@contextlib.contextmanager
+def use_variant(variant):
+    """Dibuja dentro de este bloque en la variante ``variant``."""
+    if variant.scheme not in SCHEMES:
+        raise ValueError(f"esquema desconocido «{variant.scheme}»; se esperaba uno de {sorted(SCHEMES)}")
+    colors = SCHEMES[variant.scheme]
+    params = {
+        "figure.facecolor": colors["background"], "savefig.facecolor": colors["background"],
+        "axes.facecolor": colors["background"], "axes.edgecolor": colors["foreground"],
+        "axes.labelcolor": colors["foreground"], "axes.titlecolor": colors["foreground"],
+        "text.color": colors["foreground"], "xtick.color": colors["foreground"],
+        "ytick.color": colors["foreground"], "grid.color": colors["grid"],
+        "legend.facecolor": colors["background"], "legend.edgecolor": colors["grid"],
+    }
+    token = _variant.set(variant)
+    try:
+        with matplotlib.rc_context(params):
+            yield variant
+    finally:
+        _variant.reset(token)
 
 
 def new_figure(width, height, **kwargs):
