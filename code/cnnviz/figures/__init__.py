@@ -3,12 +3,16 @@
 Cada función devuelve una ``matplotlib.figure.Figure``. La construcción del
 sitio las genera todas; la huella (hash) de cada una sale del código de su
 módulo, de los módulos de ``deps`` y de las versiones de las bibliotecas.
+
+Los textos alternativos describen lo que se dibuja, no lo que resulta: lo que
+muestra cada figura lo dice el texto de la página, generado con los mismos
+valores (``cnnviz.site.facts``).
 """
 
 from dataclasses import dataclass
 from typing import Callable
 
-from . import bordes, teoria, visualizacion
+from . import bordes, convolucion, teoria, visualizacion
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,7 @@ class FigureSpec:
     func: Callable            # () -> matplotlib.figure.Figure
     alt: str                  # texto alternativo en español
     deps: tuple = ()          # módulos de cnnviz de los que depende
+    narrow: bool = False      # tiene composición estrecha para teléfonos
 
     @property
     def module(self):
@@ -25,65 +30,84 @@ class FigureSpec:
 
 
 # Las figuras de visualización usan la CNN entrenada y todos los métodos
-_VIZ_DEPS = ("model", "training", "data", "features", "features.layers")
+_VIZ_DEPS = ("model", "training", "data", "features", "features.layers", "results", "spanish")
 
 _SPECS = [
     FigureSpec("arquitectura", teoria.fig_arquitectura,
                "Arquitectura de Net: cajas de colores para la entrada de 8×8, la "
-               "convolución, el max pooling, el aplanado y la capa totalmente "
-               "conectada, cada una con su forma de salida", ("model",)),
+               "convolución con ReLU, el max pooling, el aplanado y la capa totalmente "
+               "conectada, cada una con la forma de su salida y, si tiene, su número de "
+               "parámetros", ("model", "spanish"), narrow=True),
     FigureSpec("relu", teoria.fig_relu,
-               "Gráfica de ReLU, que vale 0 para x negativo y x para x positivo, "
-               "junto a la función escalón", ()),
+               "Dos gráficas: ReLU, que vale 0 para x negativo y x para x positivo, y "
+               "la función escalón, que vale 0 o 1", (), narrow=True),
     FigureSpec("cuatro_filtros", teoria.fig_cuatro_filtros,
-               "Cuatro filtros de 4×4 para bordes verticales y horizontales y el "
-               "mapa de características que produce cada uno sobre la foto del "
-               "cámara", ("filters", "data")),
+               "La foto del cámara, cuatro filtros de 4×4 con una mitad de −1 y otra de "
+               "+1 (dos verticales y dos horizontales) y el mapa de características que "
+               "produce cada uno sobre la foto", ("filters", "data", "spanish"), narrow=True),
     FigureSpec("max_pooling", teoria.fig_max_pooling,
-               "Max pooling de una matriz de 4×4 a una de 2×2 con los números de "
-               "cada bloque, y el valor del global average pooling", ("pooling",)),
+               "Max pooling de una matriz de 4×4 a una de 2×2, con los números de cada "
+               "ventana y su máximo en negrita, y el pooling por media global de la misma "
+               "matriz: la suma de sus 16 valores dividida entre 16",
+               ("pooling", "spanish"), narrow=True),
+    FigureSpec("conv_canales", convolucion.fig_conv_canales,
+               "Un canal de la segunda capa convolucional de DigitCNN para un dígito 2: "
+               "tres de sus canales de entrada con su filtro de 3×3 y lo que aporta cada "
+               "uno, lo que aportan juntos los demás canales, y la suma más el sesgo, que "
+               "es la salida del canal", _VIZ_DEPS + ("layer_math",), narrow=True),
+    FigureSpec("relleno_paso", convolucion.fig_relleno_paso,
+               "Una entrada de 5×5 rodeada de una fila y una columna de ceros de relleno, "
+               "un filtro de 3×3 y la salida de 3×3 con paso 2, con una ventana y su "
+               "resultado destacados y la suma de productos que lo da",
+               ("layer_math", "spanish"), narrow=True),
+    FigureSpec("campo_receptivo", convolucion.fig_campo_receptivo,
+               "Un dígito de 28×28 cuatro veces, con un cuadrado de color que marca los "
+               "píxeles que ve la unidad central de conv1, pool1, conv2 y pool2, con su "
+               "lado en píxeles", _VIZ_DEPS + ("layer_math",), narrow=True),
     FigureSpec("paso_alto", bordes.fig_paso_alto,
-               "Foto del cámara, la salida del filtro laplaciano y su valor "
-               "absoluto, donde se ven los bordes", ("filters", "data")),
+               "La foto del cámara, la salida del filtro laplaciano en gris (gris medio "
+               "es 0) y su valor absoluto", ("filters", "data"), narrow=True),
     FigureSpec("sobel", bordes.fig_sobel,
-               "Foto de una taza de café y las respuestas de Sobel en x, en y y "
-               "la magnitud del gradiente", ("filters", "data")),
+               "Foto de una taza de café y las respuestas de Sobel en x y en y (rojo "
+               "positivo, azul negativo) y la magnitud del gradiente",
+               ("filters", "data"), narrow=True),
     FigureSpec("filtros_conv1", visualizacion.fig_filtros_conv1,
-               "Los 16 filtros de 5×5 que aprendió la primera capa convolucional, "
-               "en rojo los pesos positivos y en azul los negativos, con una barra "
-               "de color centrada en cero", _VIZ_DEPS),
+               "Los 16 filtros de 5×5 que aprendió la primera capa convolucional, en rojo "
+               "los pesos positivos y en azul los negativos, con una barra de color "
+               "centrada en cero; un marco naranja señala los que se correlacionan con un "
+               "borde recto", _VIZ_DEPS, narrow=True),
     FigureSpec("mapas_activacion", visualizacion.fig_mapas_activacion,
                "Tres dígitos de prueba y, para cada uno, las cuadrículas de mapas de "
                "activación tras conv1 con ReLU, tras pool1, tras conv2 con ReLU y "
-               "tras pool2", _VIZ_DEPS + ("features.activations",)),
+               "tras pool2", _VIZ_DEPS + ("features.activations",), narrow=True),
     FigureSpec("pca_tsne", visualizacion.fig_pca_tsne,
-               "Dos nubes de puntos de los dígitos de prueba coloreados por clase: "
-               "la proyección PCA del vector final de características, con las "
-               "clases solapadas, y la de t-SNE, con un grupo separado por clase",
-               _VIZ_DEPS + ("features.embedding",)),
+               "Dos nubes de puntos de los dígitos de prueba coloreados por su clase real: "
+               "la proyección PCA y la de t-SNE del vector final de características",
+               _VIZ_DEPS + ("features.embedding",), narrow=True),
     FigureSpec("oclusion", visualizacion.fig_oclusion,
-               "Cuatro dígitos con un parche negro de ejemplo y, debajo, el mapa de "
-               "calor de la puntuación de su clase según dónde se coloque el parche",
-               _VIZ_DEPS + ("features.occlusion",)),
+               "Cuatro dígitos, cada uno con el parche de 8×8 que más baja su puntuación "
+               "marcado en naranja y la clase que predice la red con ese parche, y debajo "
+               "el mapa de calor de la puntuación de su clase real según dónde se centre "
+               "el parche", _VIZ_DEPS + ("features.occlusion",), narrow=True),
     FigureSpec("saliencia", visualizacion.fig_saliencia,
                "Cuatro dígitos, su mapa de saliencia (valor absoluto del gradiente de "
                "la puntuación respecto a cada píxel) y su mapa de retropropagación "
-               "guiada", _VIZ_DEPS + ("features.saliency",)),
+               "guiada", _VIZ_DEPS + ("features.saliency",), narrow=True),
     FigureSpec("actmax_clases", visualizacion.fig_actmax_clases,
-               "Imágenes sintéticas que maximizan la puntuación de cada dígito del 0 "
-               "al 9: sin regularizar son ruido de alto contraste; con desplazamiento aleatorio, "
-               "desenfoque y L2 se ven trazos parecidos a cada dígito",
-               _VIZ_DEPS + ("features.actmax",)),
+               "Dos grupos de diez imágenes sintéticas, una por dígito del 0 al 9, que "
+               "maximizan la puntuación de esa clase: sin regularizar y con desplazamiento "
+               "aleatorio, desenfoque y L2; sobre cada una, la probabilidad que le da la red "
+               "a esa clase", _VIZ_DEPS + ("features.actmax",), narrow=True),
     FigureSpec("actmax_canales", visualizacion.fig_actmax_canales,
-               "Imágenes sintéticas que maximizan 16 canales de la segunda capa "
-               "convolucional: la mayoría son rayas con una orientación y un grosor "
-               "propios", _VIZ_DEPS + ("features.actmax",)),
+               "Dieciséis imágenes sintéticas que maximizan la activación media de los "
+               "canales 0 a 15 de la segunda capa convolucional, cada una con la activación "
+               "media que alcanza", _VIZ_DEPS + ("features.actmax",), narrow=True),
     FigureSpec("cordura", visualizacion.fig_cordura,
                "Prueba de aleatorización: mapas de saliencia y de retropropagación guiada de "
                "dos dígitos con la red entrenada y con sus capas reiniciadas al azar "
                "en cascada, con la correlación de Spearman de cada mapa con el de la "
-               "red entrenada", _VIZ_DEPS + ("features.saliency",
-                                             "features.sanity")),
+               "red entrenada", _VIZ_DEPS + ("features.saliency", "features.sanity"),
+               narrow=True),
 ]
 
 FIGURES = {spec.name: spec for spec in _SPECS}

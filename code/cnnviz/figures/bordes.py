@@ -4,7 +4,7 @@ import torch
 
 from ..data import sample_photo
 from ..filters import LAPLACIAN, SOBEL_X, SOBEL_Y, apply_filters, sobel_magnitude
-from .style import hide_ticks, new_figure
+from .style import current_variant, figure_width, fit_height, hide_ticks, new_figure
 
 
 def _show(ax, image, title, cmap="gray", symmetric=False):
@@ -22,22 +22,30 @@ def fig_paso_alto():
     """Un filtro paso alto (laplaciano) sobre una foto real."""
     photo = sample_photo("camera", size=256)
     response = apply_filters(photo, LAPLACIAN[None])[0]
-    fig = new_figure(9, 3.4)
-    ax_photo, ax_resp, ax_abs = fig.subplots(1, 3)
-    _show(ax_photo, photo, "Foto original")
-    _show(ax_resp, response, "Salida del filtro laplaciano\n(gris: 0)", symmetric=True)
-    _show(ax_abs, response.abs(), "Valor absoluto: bordes", cmap="magma")
-    return fig
+    if current_variant().narrow:   # dos arriba y el tercero centrado debajo
+        fig = new_figure(figure_width(), 3.9)
+        axes = fig.subplot_mosaic([["foto", "foto", "resp", "resp"],
+                                   [".", "abs", "abs", "."]])
+    else:
+        fig = new_figure(figure_width(), 2.5)
+        axes = fig.subplot_mosaic([["foto", "resp", "abs"]])
+    _show(axes["foto"], photo, "Foto original")
+    _show(axes["resp"], response, "Laplaciano\n(gris: 0)", symmetric=True)
+    _show(axes["abs"], response.abs(), "Valor absoluto:\nbordes", cmap="magma")
+    return fit_height(fig)
 
 
 def fig_sobel():
     """Sobel en x, en y y la magnitud del gradiente."""
     photo = sample_photo("coffee", size=256)
     gx, gy = apply_filters(photo, torch.stack([SOBEL_X, SOBEL_Y]))
-    fig = new_figure(10, 3.2)
-    axes = fig.subplots(1, 4)
+    narrow = current_variant().narrow
+    fig = new_figure(figure_width(), 4.0 if narrow else 2.3)
+    axes = fig.subplots(2, 2).flat if narrow else fig.subplots(1, 4)
+    axes = list(axes)
     _show(axes[0], photo, "Foto original")
-    _show(axes[1], gx, "Sobel x\n(bordes verticales)", cmap="RdBu_r", symmetric=True)
-    _show(axes[2], gy, "Sobel y\n(bordes horizontales)", cmap="RdBu_r", symmetric=True)
-    _show(axes[3], sobel_magnitude(photo), "Magnitud √(gx² + gy²)", cmap="magma")
-    return fig
+    _show(axes[1], gx, "Sobel x (verticales)\nrojo +, azul −", cmap="RdBu_r", symmetric=True)
+    _show(axes[2], gy, "Sobel y (horizontales)\nrojo +, azul −", cmap="RdBu_r",
+          symmetric=True)
+    _show(axes[3], sobel_magnitude(photo), "Magnitud\n√(gx² + gy²)", cmap="magma")
+    return fit_height(fig)

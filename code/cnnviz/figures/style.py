@@ -3,6 +3,7 @@
 import contextlib
 import contextvars
 import io
+import textwrap
 from dataclasses import dataclass
 
 import matplotlib
@@ -10,13 +11,33 @@ import numpy as np
 
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import ScalarFormatter  # noqa: E402
+
+from .. import spanish  # noqa: E402
 
 # Paleta para distinguir capas (colores de Tableau, legibles en claro y oscuro)
 LAYER_COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2"]
 
+# Resolución de los PNG: un píxel de la imagen es un píxel CSS de la página
+FIGURE_DPI = 110
+
+# Ancho de las figuras (pulgadas). La columna de texto de Material mide 688 px
+# CSS en un escritorio y 358 px en un teléfono de 390 px (medidos en Chromium):
+# a 110 ppp, una figura ancha ocupa justo la columna de escritorio y una
+# estrecha la del teléfono, así que un punto de letra son 110/72 ≈ 1,53 px CSS.
+WIDE_WIDTH = 6.25
+NARROW_WIDTH = 3.25
+
 matplotlib.rcParams.update({
-    "font.size": 10,
-    "axes.titlesize": 10,
+    "font.size": 9,
+    "axes.titlesize": 9,
+    "axes.labelsize": 8.5,
+    "figure.titlesize": 10,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8.5,
+    "legend.title_fontsize": 8.5,
+    "axes.unicode_minus": True,          # «−» en las marcas de los ejes
     "figure.facecolor": "white",
     "savefig.facecolor": "white",
     "image.interpolation": "nearest",
@@ -31,8 +52,11 @@ matplotlib.rcParams.update({
 
 SCHEMES = {
     # fondo, texto y líneas de cada esquema (los de Material: default y slate)
-    "claro": {"background": "#ffffff", "foreground": "#000000de", "grid": "#00000026"},
-    "oscuro": {"background": "#1e2129", "foreground": "#e2e4e9", "grid": "#e2e4e926"},
+    # (muted: texto secundario, con contraste suficiente sobre el fondo)
+    "claro": {"background": "#ffffff", "foreground": "#000000de", "grid": "#00000026",
+              "muted": "#595959"},
+    "oscuro": {"background": "#1e2129", "foreground": "#e2e4e9", "grid": "#e2e4e926",
+               "muted": "#aab0bb"},
 }
 
 
@@ -82,9 +106,85 @@ def use_variant(variant):
         _variant.reset(token)
 
 
+class CommaFormatter(ScalarFormatter):
+    """Marcas de los ejes con coma decimal y signo menos: «−0,5»."""
+
+    def __call__(self, x, pos=None):
+        return _spanish_digits(super().__call__(x, pos))
+
+    def get_offset(self):
+        return _spanish_digits(super().get_offset())
+
+
+def _spanish_digits(text):
+    return text.replace(".", ",").replace("-", spanish.MINUS)
+
+
+class SpanishFigure(Figure):
+    """Figura que, al dibujarse, escribe los números de sus ejes en español.
+
+    Cambia el formateador por defecto de cada eje (también el de las barras de
+    color) por ``CommaFormatter``; los formateadores propios se respetan.
+    """
+
+    def draw(self, renderer):
+        for ax in self.get_axes():
+            for axis in (ax.xaxis, ax.yaxis):
+                formatter = axis.get_major_formatter()
+                if type(formatter) is ScalarFormatter:
+                    axis.set_major_formatter(CommaFormatter())
+        super().draw(renderer)
+
+
 def new_figure(width, height, **kwargs):
     """Figura sin pyplot (sin estado global); tamaño en pulgadas."""
-    return Figure(figsize=(width, height), layout="constrained", **kwargs)
+    return SpanishFigure(figsize=(width, height), layout="constrained", **kwargs)
+
+
+def figure_width():
+    """Ancho (pulgadas) de la variante activa: ancha o estrecha."""
+    return NARROW_WIDTH if current_variant().narrow else WIDE_WIDTH
+
+
+def wrap(text, fontsize, width=None):
+    """Parte ``text`` en líneas que caben en ``width`` pulgadas (el ancho de la figura).
+
+    Respeta los saltos de línea que ya tenga. La anchura media de un carácter
+    de DejaVu Sans es ≈ 0,55 veces su tamaño; se deja un margen.
+    """
+    width = width or figure_width()
+    chars = max(10, int(width * 72 / (fontsize * 0.58)))
+    return "\n".join(textwrap.fill(part, chars) for part in text.split("\n"))
+
+
+def title(fig, text, fontsize=None):
+    """Título de la figura, partido en líneas que caben en su ancho."""
+    fontsize = fontsize or matplotlib.rcParams["figure.titlesize"]
+    width = fig.figure.get_figwidth()      # también si ``fig`` es una subfigura
+    return fig.suptitle(wrap(text, fontsize, width), fontsize=fontsize)
+
+
+def fit_height(fig, pad=0.04):
+    """Ajusta el alto de la figura a su contenido: sin franjas vacías arriba ni abajo.
+
+    Con ``layout="constrained"`` los paneles de aspecto fijo (imágenes) dejan
+    huecos si la figura es más alta de lo que necesitan; se recorta el alto
+    hasta que el contenido lo ocupa (unas pocas iteraciones bastan).
+    """
+    for _ in range(4):
+        fig.draw_without_rendering()
+        box = fig.get_tightbbox()
+        height = fig.get_figheight()
+        needed = box.height + 2 * pad
+        if abs(needed - height) < 0.02:
+            break
+        fig.set_figheight(needed)
+    return fig
+
+
+def num(x, places=2):
+    """Un número para el texto de una figura, con coma decimal y «−»."""
+    return spanish.decimal(x, places)
 
 
 def to_numpy(x):
@@ -99,7 +199,7 @@ def hide_ticks(ax):
     ax.set_yticks([])
 
 
-def png_bytes(fig, dpi=110):
+def png_bytes(fig, dpi=FIGURE_DPI):
     """PNG sin metadatos variables: dos ejecuciones dan los mismos bytes."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None},

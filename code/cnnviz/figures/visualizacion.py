@@ -1,62 +1,32 @@
 """Figuras de la página «Visualización de características».
 
-Todas usan la misma red: ``trained_model()``, la CNN que entrena la
-construcción, y los dígitos del conjunto de prueba.
+Todas usan la misma red, ``trained_model()``, y los dígitos del conjunto de
+prueba. Lo que calculan sale de ``cnnviz.results``, de donde también sacan
+sus valores las frases de la página que las describen.
 """
 
-from functools import lru_cache
-
 import numpy as np
-import torch
 from matplotlib.patches import Rectangle
 
-from ..data import load_mnist_split
-from ..features.activations import activation_maps
-from ..features.actmax import channel_objective, class_objective, maximize
-from ..features.embedding import embed_2d, feature_vectors
-from ..features.occlusion import occlusion_scores
-from ..features.saliency import guided_backprop, saliency
+from .. import results
 from ..features.sanity import randomization_test
-from ..training import trained_model
-from .style import hide_ticks, new_figure, to_numpy
-
-# Dígitos de ejemplo (clases) y parámetros de cada método
-EXAMPLE_CLASSES = (0, 2, 4, 7)
-OCCLUSION_PATCH = 8
-CHANNEL_L2 = 0.1          # los canales responden menos que los logits: menos L2
-N_CHANNELS = 16
+from ..features.saliency import guided_backprop, saliency
+from .style import (current_variant, figure_width, fit_height, hide_ticks, new_figure, num,
+                    scheme_colors, title, to_numpy)
 
 STAGE_LABELS = {"relu1": "conv1 + ReLU", "pool1": "pool1",
                 "relu2": "conv2 + ReLU", "pool2": "pool2"}
 CASCADE_LABELS = {(): "red entrenada", ("fc",): "fc al azar",
                   ("fc", "conv2"): "fc y conv2\nal azar",
                   ("fc", "conv2", "conv1"): "todas las capas\nal azar"}
+# Color del marco de los filtros que se parecen a un borde y del peor parche
+HIGHLIGHT = "#f28e2b"
 
 
-@lru_cache(maxsize=1)
-def _split():
-    """MNIST partido, cargado una sola vez por proceso (cargarlo cuesta ~1,5 s)."""
-    return load_mnist_split()
-
-
-def _model_and_data():
-    model, _ = trained_model()
-    for p in model.parameters():          # solo se deriva respecto a la entrada
-        p.requires_grad_(False)
-    return model, _split()
-
-
-def _examples(model, split, classes=EXAMPLE_CLASSES):
-    """Primer dígito de prueba bien clasificado de cada clase: (K, 1, 28, 28), (K,)."""
-    with torch.no_grad():
-        preds = model(split.x_test).argmax(1)
-    idx = [int(torch.nonzero((split.y_test == c) & (preds == c))[0]) for c in classes]
-    return split.x_test[idx], split.y_test[idx]
-
-
-def _show_digit(ax, image, title):
+def _show_digit(ax, image, title=None):
     ax.imshow(to_numpy(image).squeeze(), cmap="gray")
-    ax.set_title(title, fontsize=9)
+    if title:
+        ax.set_title(title)
     hide_ticks(ax)
 
 
@@ -74,200 +44,219 @@ def _montage(maps, n_cols):
 
 def fig_filtros_conv1():
     """Los 16 filtros de 5×5 de conv1, con una escala divergente centrada en 0."""
-    model, _ = trained_model()
-    weights = to_numpy(model.conv1.weight)[:, 0]          # (16, 5, 5)
-    limit = float(np.abs(weights).max())
-    fig = new_figure(9.5, 3.2)
-    axes = fig.subplots(2, 8)
-    for k, (ax, kernel) in enumerate(zip(axes.flat, weights)):
+    filters = results.conv1_filters()
+    limit = float(np.abs(filters.weights).max())
+    narrow = current_variant().narrow
+    n_rows, n_cols = (4, 4) if narrow else (2, 8)
+    fig = new_figure(figure_width(), 4.3 if narrow else 2.6)
+    axes = fig.subplots(n_rows, n_cols)
+    for k, (ax, kernel) in enumerate(zip(axes.flat, filters.weights)):
         image = ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
-        ax.set_title(f"filtro {k}", fontsize=9)
+        ax.set_title(f"filtro {k}", fontsize=8)
         hide_ticks(ax)
+        if filters.edge_like[k]:
+            for spine in ax.spines.values():
+                spine.set_edgecolor(HIGHLIGHT)
+                spine.set_linewidth(2.5)
     bar = fig.colorbar(image, ax=axes, shrink=0.9, pad=0.02)
     bar.set_label("peso (rojo +, azul −)")
-    fig.suptitle("Los 16 filtros aprendidos de conv1 (5×5), con la misma escala "
-                 "centrada en 0")
-    return fig
+    title(fig, "Los 16 filtros de conv1 (5×5), con la misma escala; marco naranja: "
+          f"parecido a un borde recto (correlación ≥ {num(results.EDGE_CORRELATION, 1)})")
+    return fit_height(fig)
 
 
 def fig_mapas_activacion():
     """Mapas de activación tras cada conv + ReLU y cada pooling, para 3 dígitos."""
-    model, split = _model_and_data()
-    x, y = _examples(model, split, EXAMPLE_CLASSES[:3])
-    maps = activation_maps(model, x)
-    fig = new_figure(10, 7.2)
-    widths = [1, 1.6, 1.6, 2.2, 2.2]
-    axes = fig.subplots(3, 5, gridspec_kw={"width_ratios": widths})
-    for row, (image, label) in enumerate(zip(x, y)):
-        _show_digit(axes[row, 0], image, f"entrada: un {label.item()}\n28×28")
-        for col, name in enumerate(maps, start=1):
-            fmaps = maps[name][row]                        # (C, H, W)
+    act = results.activations()
+    colors = scheme_colors()
+    narrow = current_variant().narrow
+    stages = list(act.maps)
+    if narrow:   # por dígito: entrada, conv1, pool1 en una fila; conv2, pool2 en otra
+        fig = new_figure(figure_width(), 10.5)
+        rows = fig.subfigures(len(act.x), 1)
+    else:
+        fig = new_figure(figure_width(), 5.6)
+        rows = fig.subfigures(len(act.x), 1)
+    for row, (sub, image, label) in enumerate(zip(rows, act.x, act.y)):
+        if narrow:
+            axes = sub.subplot_mosaic([["in", "relu1", "pool1"], ["relu2", "relu2", "pool2"]],
+                                      width_ratios=[1, 1, 1])
+        else:
+            axes = sub.subplot_mosaic([["in", *stages]], width_ratios=[1, 1.3, 1.3, 2, 2])
+        _show_digit(axes["in"], image, f"un {label.item()}\n(28×28)")
+        for name in stages:
+            fmaps = act.maps[name][row]                    # (C, H, W)
             c, h, w = fmaps.shape
-            ax = axes[row, col]
-            ax.imshow(_montage(fmaps, n_cols=4 if c == 16 else 8), cmap="viridis",
-                      vmin=0, vmax=1)
-            ax.set_title(f"{STAGE_LABELS[name]}\n{c} mapas de {h}×{w}", fontsize=9)
+            grid = _montage(fmaps, n_cols=4 if c == 16 else 8)
+            ax = axes[name]
+            shown = ax.imshow(grid, cmap="viridis", vmin=0, vmax=1)
+            shown.cmap.set_bad(colors["background"])
+            ax.set_title(f"{STAGE_LABELS[name]}\n{c} de {h}×{w}")
             hide_ticks(ax)
-    fig.suptitle("Mapas de activación capa a capa (cada mapa escalado a su máximo; "
-                 "oscuro = 0)")
-    return fig
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+    title(fig, "Mapas de activación capa a capa (cada mapa escalado a su máximo; "
+          "oscuro = 0)")
+    return fit_height(fig)
 
 
 def fig_pca_tsne():
     """PCA y t-SNE del vector final de características del conjunto de prueba."""
-    model, split = _model_and_data()
-    features = feature_vectors(model, split.x_test)        # (1000, 1568)
-    labels = to_numpy(split.y_test)
-    fig = new_figure(10, 4.8)
-    axes = fig.subplots(1, 2)
-    colors = [f"C{k}" for k in range(10)]
-    titles = {"pca": "PCA: las 2 direcciones de mayor varianza",
-              "tsne": "t-SNE: vecinos cercanos juntos"}
+    emb = results.embedding()
+    narrow = current_variant().narrow
+    fig = new_figure(figure_width(), 6.6 if narrow else 3.6)
+    axes = fig.subplots(2, 1) if narrow else fig.subplots(1, 2)
+    titles = {"pca": "PCA", "tsne": "t-SNE"}
     axis_labels = {"pca": ("componente principal 1", "componente principal 2"),
                    "tsne": ("t-SNE 1", "t-SNE 2")}
     for ax, method in zip(axes, ("pca", "tsne")):
-        points = embed_2d(features, method, seed=0)        # (1000, 2)
+        points = emb.points[method]
         for digit in range(10):
-            sel = labels == digit
-            ax.plot(points[sel, 0], points[sel, 1], "o", markersize=2.5, color=colors[digit],
-                    label=str(digit), alpha=0.8, markeredgewidth=0)
+            sel = emb.labels == digit
+            ax.plot(points[sel, 0], points[sel, 1], "o", markersize=2.2, color=f"C{digit}",
+                    label=str(digit), alpha=0.85, markeredgewidth=0)
         ax.set_title(titles[method])
+        if method == "tsne":   # rodear los puntos que caen entre vecinos de otra clase
+            ax.plot(points[emb.misplaced, 0], points[emb.misplaced, 1], "o", markersize=6,
+                    markerfacecolor="none", markeredgecolor=scheme_colors()["foreground"],
+                    markeredgewidth=0.8, label="entre vecinos\nde otra clase")
         ax.set_xlabel(axis_labels[method][0])
         ax.set_ylabel(axis_labels[method][1])
-    axes[1].legend(title="clase real", loc="center left", bbox_to_anchor=(1.01, 0.5),
-                   markerscale=2.5, frameon=False)
-    fig.suptitle(f"Vector de características de la última capa ({features.shape[1]} "
-                 f"valores) de los {len(labels)} dígitos de prueba, en 2D")
-    return fig
+    fig.legend(*axes[1].get_legend_handles_labels(), title="clase real", loc="outside right",
+               markerscale=2, frameon=False, handletextpad=0.2)
+    title(fig, f"Vector final de características ({emb.dims} valores) de los "
+          f"{len(emb.labels)} dígitos de prueba, en 2D")
+    return fit_height(fig)
 
 
 def fig_oclusion():
     """Puntuación de la clase real según dónde se tape el dígito, para 4 dígitos."""
-    model, split = _model_and_data()
-    x, y = _examples(model, split)
-    background = (0 - split.mean) / split.std               # negro, en la escala normalizada
-    with torch.no_grad():
-        original = model(x).gather(1, y[:, None])[:, 0]
-    scores = occlusion_scores(model, x, y, patch=OCCLUSION_PATCH, stride=1,
-                              baseline=background)           # (4, P, P)
-    half = OCCLUSION_PATCH / 2
+    occ = results.occlusion()
+    colors = scheme_colors()
+    patch = results.OCCLUSION_PATCH
+    half = patch / 2
     # Cada casilla del mapa se dibuja en el centro de su parche (coordenadas de píxel)
     extent = (half - 1, 28 - half, 28 - half, half - 1)
-    fig = new_figure(10, 5.4)
-    axes = fig.subplots(2, len(x))
-    for col, (image, label) in enumerate(zip(x, y)):
-        heat = to_numpy(scores[col])
-        i, j = np.unravel_index(heat.argmin(), heat.shape)    # posición más dañina
-        occluded = image.clone()
-        occluded[:, i:i + OCCLUSION_PATCH, j:j + OCCLUSION_PATCH] = background
-        ax = axes[0, col]
-        _show_digit(ax, occluded, f"un {label.item()}: puntuación {original[col]:.1f}\n"
-                                  f"con el peor parche: {heat.min():.1f}")
-        ax.add_patch(Rectangle((j - 0.5, i - 0.5), OCCLUSION_PATCH, OCCLUSION_PATCH,
-                               fill=False, edgecolor="orange", linewidth=1.5))
-        ax = axes[1, col]
-        shown = ax.imshow(heat, cmap="viridis", extent=extent)
-        ax.contour(to_numpy(image[0]), levels=[0.5], colors="white", linewidths=0.8)
-        ax.set_xlim(-0.5, 27.5)
-        ax.set_ylim(27.5, -0.5)
-        ax.set_title(f"puntuación de «{label.item()}»\nsegún el parche",
-                     fontsize=9)
-        ax.set_xlabel("columna del centro (px)", fontsize=8)
-        ax.set_ylabel("fila del centro (px)", fontsize=8)
-        ax.tick_params(labelsize=7)
-        bar = fig.colorbar(shown, ax=ax, shrink=0.85)
-        bar.ax.tick_params(labelsize=7)
-    fig.suptitle(f"Oclusión con un parche negro de {OCCLUSION_PATCH}×{OCCLUSION_PATCH}: "
-                 "arriba, el parche que más baja la puntuación; abajo, la puntuación "
-                 "para cada posición\n(oscuro: la red deja de reconocer el dígito; "
-                 "línea blanca: contorno del dígito)", fontsize=10)
-    return fig
+    narrow = current_variant().narrow
+    per_row = 2 if narrow else 4
+    fig = new_figure(figure_width(), 7.6 if narrow else 4.2)
+    n_blocks = len(occ.x) // per_row
+    axes = fig.subplots(2 * n_blocks, per_row)
+    for k, (image, label) in enumerate(zip(occ.x, occ.y)):
+        block, col = divmod(k, per_row)
+        ax_digit, ax_heat = axes[2 * block, col], axes[2 * block + 1, col]
+        i, j = occ.worst[k]
+        digit = label.item()
+        pred = occ.worst_pred[k]
+        _show_digit(ax_digit, image, f"un {digit} → «{pred}»\np = {num(occ.worst_prob[k])}")
+        # El parche se dibuja translúcido: se ve el trazo que tapa
+        ax_digit.add_patch(Rectangle((j - 0.5, i - 0.5), patch, patch, facecolor=HIGHLIGHT,
+                                     alpha=0.45, edgecolor=HIGHLIGHT, linewidth=1.5))
+        shown = ax_heat.imshow(occ.heat[k], cmap="viridis", extent=extent)
+        ax_heat.contour(results.pixels(image[None])[0], levels=[results.STROKE_LEVEL],
+                        colors="white", linewidths=0.8)
+        ax_heat.plot(j + half - 0.5, i + half - 0.5, "x", color=HIGHLIGHT, markersize=7,
+                     markeredgewidth=2)
+        ax_heat.set_xlim(-0.5, 27.5)
+        ax_heat.set_ylim(27.5, -0.5)
+        hide_ticks(ax_heat)
+        ax_heat.set_title(f"sin parche: {num(occ.original[k], 1)}")
+        bar = fig.colorbar(shown, ax=ax_heat, shrink=0.9, pad=0.03)
+        bar.set_label(f"puntuación de «{digit}»", fontsize=8)
+    title(fig, f"Oclusión con un parche negro de {patch}×{patch}. Dígito → clase que "
+          "predice la red con el peor parche (naranja) y su probabilidad p. Mapa: puntuación "
+          "de la clase real con el parche centrado en cada píxel (×: el peor)")
+    return fit_height(fig)
 
 
 def fig_saliencia():
     """Saliencia (|gradiente|) y retropropagación guiada para 4 dígitos."""
-    model, split = _model_and_data()
-    x, y = _examples(model, split)
-    grads = to_numpy(saliency(model, x, y))[:, 0]            # (4, 28, 28)
-    guided = to_numpy(guided_backprop(model, x, y))[:, 0]    # (4, 28, 28)
-    fig = new_figure(9, 7.2)
-    axes = fig.subplots(3, len(x))
-    for col, (image, label) in enumerate(zip(x, y)):
-        _show_digit(axes[0, col], image, f"entrada: un {label.item()}")
-        axes[1, col].imshow(np.abs(grads[col]), cmap="magma")
-        axes[1, col].set_title(f"saliencia: |gradiente de la\npuntuación de «{label.item()}»|",
-                               fontsize=8)
-        limit = float(np.abs(guided[col]).max())
-        axes[2, col].imshow(guided[col], cmap="RdBu_r", vmin=-limit, vmax=limit)
-        axes[2, col].set_title("retropropagación guiada\n(rojo +, azul −)", fontsize=8)
-        for row in (1, 2):
-            hide_ticks(axes[row, col])
-    fig.suptitle("Qué píxeles cambian más la puntuación de la clase real")
-    return fig
+    grads = results.gradients()
+    narrow = current_variant().narrow
+    per_row = 2 if narrow else 4
+    n_blocks = len(grads.x) // per_row
+    fig = new_figure(figure_width(), 9.4 if narrow else 5.6)
+    axes = fig.subplots(3 * n_blocks, per_row)
+    row_names = ("entrada", "saliencia\n|gradiente|", "retroprop.\nguiada")
+    for k, (image, label) in enumerate(zip(grads.x, grads.y)):
+        block, col = divmod(k, per_row)
+        ax_in, ax_sal, ax_gb = (axes[3 * block + r, col] for r in range(3))
+        _show_digit(ax_in, image, f"un {label.item()}")
+        ax_sal.imshow(np.abs(grads.saliency[k]), cmap="magma")
+        limit = float(np.abs(grads.guided[k]).max())
+        ax_gb.imshow(grads.guided[k], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        for ax in (ax_sal, ax_gb):
+            hide_ticks(ax)
+        if col == 0:
+            for r, ax in enumerate((ax_in, ax_sal, ax_gb)):
+                ax.set_ylabel(row_names[r])
+    title(fig, "Gradiente de la puntuación de la clase real respecto a cada píxel "
+          "(saliencia: claro = grande; guiada: rojo +, azul −; cada mapa con su escala)")
+    return fit_height(fig)
 
 
 def fig_actmax_clases():
     """Entradas sintéticas que maximizan cada clase, sin y con regularización."""
-    model, split = _model_and_data()
-    bounds = ((0 - split.mean) / split.std, (1 - split.mean) / split.std)
-    objective = class_objective(model, range(10))
-    plain, _ = maximize(objective, 10, jitter=0, blur_sigma=0, l2=0, bounds=bounds)
-    regular, _ = maximize(objective, 10, bounds=bounds)
-    fig = new_figure(10, 2.9)
-    axes = fig.subplots(2, 10)
-    for row, (images, name) in enumerate(((plain, "sin\nregularizar"),
-                                          (regular, "con\nregularización"))):
-        with torch.no_grad():
-            probs = model(images).softmax(1).diag()
-        for digit in range(10):
-            ax = axes[row, digit]
-            ax.imshow(to_numpy(images[digit, 0]), cmap="gray")
-            ax.set_title(f"«{digit}»: p = {probs[digit]:.2f}", fontsize=8)
+    res = results.actmax_classes()
+    narrow = current_variant().narrow
+    fig = new_figure(figure_width(), 5.6 if narrow else 5.6)
+    subs = fig.subfigures(2, 1)
+    names = {"sin": "Sin regularizar", "con": "Con desplazamiento aleatorio, desenfoque y L2"}
+    for sub, key in zip(subs, ("sin", "con")):
+        axes = sub.subplots(2, 5)
+        for digit, ax in enumerate(axes.flat):
+            ax.imshow(to_numpy(res.images[key][digit, 0]), cmap="gray")
+            ax.set_title(f"«{digit}»\np = {num(res.probs[key][digit])}", fontsize=8)
             hide_ticks(ax)
-        axes[row, 0].set_ylabel(name, fontsize=9)
-    fig.suptitle("Maximización de la puntuación de cada clase (p: probabilidad que da "
-                 "la red a esa clase; cada imagen con su propio contraste)", fontsize=10)
-    return fig
+        title(sub, names[key], fontsize=9)
+    title(fig, "Imagen que maximiza la puntuación de cada clase (p: probabilidad de "
+          "esa clase; cada imagen con su propio contraste)")
+    return fit_height(fig)
 
 
 def fig_actmax_canales():
     """Entradas sintéticas que maximizan 16 canales de conv2."""
-    model, split = _model_and_data()
-    bounds = ((0 - split.mean) / split.std, (1 - split.mean) / split.std)
-    objective = channel_objective(model, "conv2", range(N_CHANNELS))
-    images, _ = maximize(objective, N_CHANNELS, l2=CHANNEL_L2, bounds=bounds)
-    with torch.no_grad():
-        values = objective(images)
-    fig = new_figure(10, 3.4)
-    axes = fig.subplots(2, 8)
+    res = results.actmax_channels()
+    narrow = current_variant().narrow
+    n_rows, n_cols = (4, 4) if narrow else (2, 8)
+    fig = new_figure(figure_width(), 4.8 if narrow else 2.7)
+    axes = fig.subplots(n_rows, n_cols)
     for k, ax in enumerate(axes.flat):
-        ax.imshow(to_numpy(images[k, 0]), cmap="gray")
-        ax.set_title(f"canal {k}\nmedia = {values[k]:.2f}", fontsize=8)
+        ax.imshow(to_numpy(res.images[k, 0]), cmap="gray")
+        ax.set_title(f"canal {k}\n{num(res.values[k])}", fontsize=8)
         hide_ticks(ax)
-    fig.suptitle(f"Maximización de la activación media de los canales 0–{N_CHANNELS - 1} "
-                 "de conv2\n(media: activación media alcanzada; con jitter, desenfoque y L2; cada imagen con su propio contraste)")
-    return fig
+    title(fig, "Imagen que maximiza la activación media de los canales "
+          f"0–{results.N_CHANNELS - 1} de conv2 (bajo el canal: activación media alcanzada)")
+    return fit_height(fig)
 
 
 def fig_cordura():
     """Prueba de aleatorización: saliencia y retropropagación guiada con capas al azar."""
-    model, split = _model_and_data()
-    x, y = _examples(model, split, EXAMPLE_CLASSES[1:3])
-    fig = new_figure(10, 8.4)
-    axes = fig.subplots(4, 5)
-    methods = ((saliency, "saliencia"), (guided_backprop, "retroprop. guiada"))
-    for m, (method, method_name) in enumerate(methods):
-        results = randomization_test(model, x, y, method, seed=0)
+    model = results.model()
+    x, y = results.examples(results.EXAMPLE_CLASSES[1:3])
+    narrow = current_variant().narrow
+    methods = ((saliency, "saliencia"), (guided_backprop, "guiada"))
+    with results.one_thread():
+        tests = [randomization_test(model, x, y, method, seed=0) for method, _ in methods]
+    n_steps = len(tests[0]) + 1          # la entrada y cada paso de la cascada
+    fig = new_figure(figure_width(), 7.2 if narrow else 6.4)
+    # axes[mapa, paso]: en la ancha, una fila por mapa; en la estrecha, una columna
+    axes = fig.subplots(n_steps, 4).T if narrow else fig.subplots(4, n_steps)
+    for m, (_, method_name) in enumerate(methods):
         for d in range(len(x)):
             row = 2 * m + d
-            _show_digit(axes[row, 0], x[d], f"un {y[d].item()}\n({method_name})")
-            for col, (layers, maps, rho) in enumerate(results, start=1):
+            _show_digit(axes[row, 0], x[d], f"un {y[d].item()}\n{method_name}")
+            for col, (layers, maps, rho) in enumerate(tests[m], start=1):
                 ax = axes[row, col]
                 ax.imshow(np.abs(to_numpy(maps[d, 0])), cmap="magma")
-                ax.set_title(f"{CASCADE_LABELS[layers]}\nSpearman ρ = {rho[d]:.2f}",
-                             fontsize=8)
+                if narrow:
+                    ax.set_title(f"ρ = {num(rho[d])}", fontsize=8)
+                    if row == 0:
+                        ax.set_ylabel(CASCADE_LABELS[layers].replace("al azar", "\nal azar")
+                                      .replace("\n\n", "\n"), fontsize=8)
+                else:
+                    ax.set_title(f"{CASCADE_LABELS[layers]}\nρ = {num(rho[d])}", fontsize=8)
                 hide_ticks(ax)
-    fig.suptitle("Prueba de aleatorización del modelo: |mapa| con la red entrenada y con "
-                 "capas reiniciadas al azar\n(ρ: correlación de rangos con el mapa de la "
-                 "red entrenada)")
-    return fig
+    title(fig, "Prueba de aleatorización del modelo: |mapa| con la red entrenada y con "
+          "capas reiniciadas al azar (ρ: Spearman con el de la red entrenada)")
+    return fit_height(fig)
