@@ -4,14 +4,18 @@ import pytest
 from matplotlib.figure import Figure
 
 from cnnviz.figures import FIGURES
+from cnnviz.figures.style import Variant, use_variant
 from cnnviz.site.figure_build import FigureError, render_figure
 
 # Paneles visibles (ejes con contenido) que debe tener cada figura
 EXPECTED_PANELS = {
     "arquitectura": 1,
     "relu": 2,
-    "cuatro_filtros": 9,     # foto + 4 filtros + 4 mapas (un hueco vacío)
+    "cuatro_filtros": 9,     # foto + 4 filtros + 4 mapas
     "max_pooling": 3,
+    "conv_canales": 12,      # 3 canales × (mapa, kernel, aporte) + resto + salida + texto
+    "relleno_paso": 3,       # entrada con relleno, filtro, salida
+    "campo_receptivo": 4,    # conv1, pool1, conv2, pool2
     "paso_alto": 3,
     "sobel": 4,
     "filtros_conv1": 16,     # 16 filtros (más la barra de color)
@@ -35,11 +39,16 @@ def test_every_registered_figure_has_an_expectation():
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_PANELS))
-def test_figure_panels(name):
+@pytest.mark.parametrize("narrow", [False, True])
+def test_figure_panels(name, narrow):
     spec = FIGURES[name]
-    fig = spec.func()
+    if narrow and not spec.narrow:
+        pytest.skip(f"{name} no tiene composición estrecha")
+    with use_variant(Variant(narrow=narrow)):
+        fig = spec.func()
     assert isinstance(fig, Figure)
     panels = visible_axes(fig)
+    # La composición estrecha reordena los paneles, pero no quita ninguno
     assert len(panels) == EXPECTED_PANELS[name]
     for ax in panels:   # cada panel lleva título (o la figura lo lleva)
         assert ax.get_title() or (fig._suptitle and fig._suptitle.get_text())

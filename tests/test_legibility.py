@@ -17,6 +17,7 @@ se sale de la figura ni pisa a otro, y no hay franjas vacías en los bordes.
 
 import io
 import itertools
+import re
 from typing import NamedTuple
 
 import numpy as np
@@ -79,7 +80,7 @@ def render(spec, variant):
 
 
 def has_narrow(spec):
-    return getattr(spec, "narrow", False)
+    return spec.narrow
 
 
 def phone_variant(spec):
@@ -91,32 +92,9 @@ VARIANT_CASES = [(name, scheme, narrow) for name, spec in sorted(FIGURES.items()
                                                       else (False,))]
 
 
-@pytest.mark.parametrize("name", sorted(FIGURES))
-def test_text_is_large_enough_on_desktop_and_phone(name):
-    spec = FIGURES[name]
-    desktop, _ = smallest_text_px(render(spec, Variant()), DESKTOP_COLUMN)
-    assert desktop >= DESKTOP_MIN_PX, f"{name}: texto de {desktop:.1f} px en escritorio"
-    phone, _ = smallest_text_px(render(spec, phone_variant(spec)), PHONE_COLUMN)
-    assert phone >= PHONE_MIN_PX, (
-        f"{name}: texto de {phone:.1f} px en un teléfono de 390 px"
-        + ("" if has_narrow(spec) else " (sin variante estrecha)"))
-
-
 def _overlap(a, b, tolerance=1.0):
     return (min(a.x1, b.x1) - max(a.x0, b.x0) > tolerance and
             min(a.y1, b.y1) - max(a.y0, b.y0) > tolerance)
-
-
-@pytest.mark.parametrize("name, scheme, narrow", VARIANT_CASES)
-def test_no_text_is_clipped_or_overlapping(name, scheme, narrow):
-    fig = render(FIGURES[name], Variant(scheme, narrow))
-    width, height = fig.bbox.width, fig.bbox.height
-    texts = drawn_texts(fig)
-    for text, _, box, _ in texts:
-        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1, \
-            f"{name}: «{text}» se sale de la figura"
-    for (t1, _, b1, _), (t2, _, b2, _) in itertools.combinations(texts, 2):
-        assert not _overlap(b1, b2), f"{name}: «{t1}» pisa a «{t2}»"
 
 
 def blank_margins(png, background):
@@ -131,25 +109,6 @@ def blank_margins(png, background):
 
     return {"arriba": run(rows) / len(rows), "abajo": run(rows[::-1]) / len(rows),
             "izquierda": run(cols) / len(cols), "derecha": run(cols[::-1]) / len(cols)}
-
-
-@pytest.mark.parametrize("name, scheme, narrow", VARIANT_CASES)
-def test_no_blank_bands_and_background_of_the_scheme(name, scheme, narrow):
-    variant = Variant(scheme, narrow)
-    fig = render(FIGURES[name], variant)
-    background = SCHEMES[scheme]["background"]
-    with use_variant(variant):
-        png = png_bytes(fig)
-    margins = blank_margins(png, background)
-    # Arriba y abajo, como mucho un 6 % de fondo; a los lados, un 10 % (paneles de
-    # aspecto fijo centrados)
-    limits = {"arriba": 0.06, "abajo": 0.06, "izquierda": 0.10, "derecha": 0.10}
-    wide = {side: share for side, share in margins.items() if share > limits[side]}
-    assert not wide, f"{name}{variant.suffix}: franjas vacías {wide}"
-    image = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-    corner = image[0, 0]
-    assert tuple(corner) == tuple(int(background[i:i + 2], 16) for i in (1, 3, 5)), \
-        f"{name}{variant.suffix}: el fondo no es el del esquema {scheme}"
 
 
 def contrast(color, background):
@@ -174,12 +133,53 @@ def over_an_image(text, fig):
                for ax in fig.axes)
 
 
+# Arriba y abajo, como mucho un 6 % de fondo; a los lados, un 10 % (paneles de
+# aspecto fijo centrados)
+MARGIN_LIMITS = {"arriba": 0.06, "abajo": 0.06, "izquierda": 0.10, "derecha": 0.10}
+# Un número con punto decimal, o con guion en lugar del signo menos
+NOT_SPANISH = re.compile(r"\d\.\d|(?<![\w)\]])-\d")
+
+
 @pytest.mark.parametrize("name, scheme, narrow", VARIANT_CASES)
-def test_text_contrasts_with_the_background(name, scheme, narrow):
-    fig = render(FIGURES[name], Variant(scheme, narrow))
+def test_figure_variant_is_legible(name, scheme, narrow):
+    """Tamaño de letra, textos dentro y sin pisarse, contraste, números y márgenes."""
+    spec, variant = FIGURES[name], Variant(scheme, narrow)
+    fig = render(spec, variant)
+    texts = drawn_texts(fig)
+    assert texts, f"{name}: la figura no tiene ningún texto"
+
+    # Tamaño: la ancha en la columna de escritorio; en el teléfono, la estrecha
+    # si existe y, si no, la ancha reducida
+    smallest = min(t.size for t in texts)
+    if not narrow:
+        desktop = smallest * css_px_per_point(fig, DESKTOP_COLUMN)
+        assert desktop >= DESKTOP_MIN_PX, f"{name}: texto de {desktop:.1f} px en escritorio"
+    if narrow or not has_narrow(spec):
+        phone = smallest * css_px_per_point(fig, PHONE_COLUMN)
+        assert phone >= PHONE_MIN_PX, \
+            f"{name}{variant.suffix}: texto de {phone:.1f} px en un teléfono de 390 px"
+
+    width, height = fig.bbox.width, fig.bbox.height
     background = SCHEMES[scheme]["background"]
-    for text in drawn_texts(fig):
-        if over_an_image(text, fig):
-            continue     # sobre los píxeles de una imagen, que no cambia de esquema
-        ratio = contrast(text.artist.get_color(), background)
-        assert ratio >= 4.5, f"{name}: «{text.text}» con contraste {ratio:.2f}:1 en {scheme}"
+    for text in texts:
+        box = text.box
+        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1, \
+            f"{name}{variant.suffix}: «{text.text}» se sale de la figura"
+        assert not NOT_SPANISH.search(text.text), \
+            f"{name}: «{text.text}» no usa coma decimal o signo menos «−»"
+        if not over_an_image(text, fig):   # sobre una imagen, el fondo es la imagen
+            ratio = contrast(text.artist.get_color(), background)
+            assert ratio >= 4.5, \
+                f"{name}{variant.suffix}: «{text.text}» con contraste {ratio:.2f}:1"
+    for t1, t2 in itertools.combinations(texts, 2):
+        assert not _overlap(t1.box, t2.box), \
+            f"{name}{variant.suffix}: «{t1.text}» pisa a «{t2.text}»"
+
+    with use_variant(variant):
+        png = png_bytes(fig, dpi=40)     # para ver los márgenes basta poca resolución
+    margins = blank_margins(png, background)
+    wide = {side: share for side, share in margins.items() if share > MARGIN_LIMITS[side]}
+    assert not wide, f"{name}{variant.suffix}: franjas vacías {wide}"
+    corner = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))[0, 0]
+    assert tuple(corner) == tuple(int(background[i:i + 2], 16) for i in (1, 3, 5)), \
+        f"{name}{variant.suffix}: el fondo no es el del esquema {scheme}"

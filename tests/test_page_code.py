@@ -52,6 +52,6 @@ def test_pages_with_code_show_outputs(built_site):
     html = (built_site / "teoria" / "index.html").read_text()
     blocks = page_blocks(html)
     outputs = [t for _, title, t in blocks if title == "Salida"]
-    assert len(outputs) == 3
-    assert "Net(" in outputs[1] and "Linear(in_features=128, out_features=10" in outputs[1]
-    assert "torch.Size([4, 10])" in outputs[2]
+    assert any("Net(" in out and "Linear(in_features=128, out_features=10" in out
+               for out in outputs)
+    assert any("torch.Size([4, 10])" in out for out in outputs)

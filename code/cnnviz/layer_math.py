@@ -58,9 +58,9 @@ def spatial_layers(model):
 def receptive_fields(layers):
     """Campo receptivo y salto de cada capa, de la entrada hacia arriba.
 
-    ``layers``: lista de (nombre, kernel k, relleno p, paso s). Una unidad de
+    ``layers``: lista de (nombre, kernel k, relleno p, paso s). Una neurona de
     la capa l ve r_l = r_{l−1} + (k − 1)·j_{l−1} píxeles de lado, y dos
-    unidades vecinas de esa capa están a j_l = j_{l−1}·s píxeles en la entrada.
+    neuronas vecinas de esa capa están a j_l = j_{l−1}·s píxeles en la entrada.
     Devuelve una lista de (nombre, r, j).
     """
     r, j = 1, 1                    # un píxel de la entrada se ve a sí mismo
@@ -103,7 +103,7 @@ def channel_contributions(conv, x, out_channel):
 
 
 def gradient_receptive_field(model, layer, side=28):
-    """Lado (alto, ancho) de la zona de la entrada que influye en la unidad central de ``layer``.
+    """Lado (alto, ancho) de la zona de la entrada que influye en la neurona central de ``layer``.
 
     Se mide con autograd, sin usar la fórmula: una copia de las capas hasta
     ``layer`` con todos los pesos a 1, sin sesgos ni ReLU y con pooling por

@@ -200,6 +200,18 @@ class Occlusion:
     worst: list               # (fila, columna) de la esquina del peor parche, por dígito
     worst_pred: np.ndarray    # (K,) clase que predice la red con el peor parche
     worst_prob: np.ndarray    # (K,) probabilidad de esa clase
+    changed: np.ndarray       # (K,) posiciones del parche con las que la red cambia de clase
+    positions: int            # posiciones del parche en total
+
+
+def covered_predictions(net, image, patch, background):
+    """Clase que predice la red con el parche en cada posición: (P, P)."""
+    side = image.shape[-1] - patch + 1
+    batch = image.repeat(side * side, 1, 1, 1)             # (P*P, 1, 28, 28)
+    for k in range(side * side):
+        i, j = divmod(k, side)
+        batch[k, :, i:i + patch, j:j + patch] = background
+    return net(batch).argmax(1).view(side, side)
 
 
 @lru_cache(maxsize=1)
@@ -216,8 +228,11 @@ def occlusion():
         for k, (i, j) in enumerate(worst):
             covered[k, :, i:i + OCCLUSION_PATCH, j:j + OCCLUSION_PATCH] = background
         probs = net(covered).softmax(1)
+        preds = [covered_predictions(net, image, OCCLUSION_PATCH, background) for image in x]
+    changed = np.array([int((p != label).sum()) for p, label in zip(preds, y)])
     return Occlusion(x, y, background, original, heat, [(int(i), int(j)) for i, j in worst],
-                     probs.argmax(1).numpy(), probs.max(1).values.numpy())
+                     probs.argmax(1).numpy(), probs.max(1).values.numpy(), changed,
+                     preds[0].numel())
 
 
 # --- Saliencia y retropropagación guiada -------------------------------------
@@ -283,6 +298,7 @@ class ClassImages:
     probs: dict               # "sin" / "con" -> (10,) probabilidad de la clase buscada
     template: dict            # "sin" / "con" -> (10,) clase del dígito medio más parecido
     template_accuracy: float  # aciertos de ese clasificador de plantilla en prueba
+    saturated: dict           # "sin" / "con" -> fracción de píxeles en negro o blanco puros
 
 
 @lru_cache(maxsize=1)
@@ -299,7 +315,10 @@ def actmax_classes():
     template = {k: template_class(v[:, 0].numpy(), templates) for k, v in images.items()}
     accuracy = float((template_class(data.x_test[:, 0].numpy(), templates)
                       == data.y_test.numpy()).mean())
-    return ClassImages(images, probs, template, accuracy)
+    low, high = bounds()
+    saturated = {k: float(np.mean(np.isclose(v.numpy(), low) | np.isclose(v.numpy(), high)))
+                 for k, v in images.items()}
+    return ClassImages(images, probs, template, accuracy, saturated)
 
 
 @dataclass(frozen=True)

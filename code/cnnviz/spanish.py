@@ -49,3 +49,18 @@ def percent(fraction, places=0):
     """Una fracción como porcentaje: ``percent(0.9804, 1)`` → «98,0 %»."""
     return decimal(100 * float(fraction), places) + NO_BREAK_SPACE + "%"
 
+
+
+def percent_range(fractions, places=0):
+    """«entre el 52 y el 72 %» o, si redondeados coinciden, «el 52 %»."""
+    low, high = (percent(f, places).removesuffix(NO_BREAK_SPACE + "%")
+                 for f in (min(fractions), max(fractions)))
+    if low == high:
+        return f"el {low}{NO_BREAK_SPACE}%"
+    return f"entre el {low} y el {high}{NO_BREAK_SPACE}%"
+
+
+def decimal_range(values, places=2):
+    """«entre 0,44 y 0,58» o, si redondeados coinciden, «0,44»."""
+    low, high = decimal(min(values), places), decimal(max(values), places)
+    return low if low == high else f"entre {low} y {high}"

@@ -6,7 +6,7 @@ from matplotlib.patches import Rectangle
 
 from .. import results, spanish
 from ..layer_math import (PADDING_INPUT, PADDING_KERNEL, gradient_receptive_field,
-                          spatial_layers)
+                          output_size, spatial_layers)
 from ..model import DigitCNN
 from .style import (LAYER_COLORS, current_variant, figure_width, fit_height, hide_ticks,
                     new_figure, num, scheme_colors, title, wrap)
@@ -126,12 +126,14 @@ def fig_relleno_paso():
     axes["out"].text(1.5, -0.35, " + ".join(terms[:3]) + "\n+ " + " + ".join(terms[3:])
                      + f" = {spanish.integer(out[oi, oj])}", ha="center", va="top",
                      fontsize=8.5)
-    title(fig, "Relleno y paso: ⌊(5 + 2·1 − 3)/2⌋ + 1 = 3 posiciones por lado")
+    n, k = x.shape[0], kernel.shape[0]
+    title(fig, f"Relleno y paso: ⌊({n} + 2·{padding} − {k})/{stride}⌋ + 1 = "
+          f"{output_size(n, k, padding, stride)} posiciones por lado")
     return fit_height(fig)
 
 
 def fig_campo_receptivo():
-    """Píxeles de la entrada que ven las unidades centrales de cada capa de DigitCNN."""
+    """Píxeles de la entrada que ve la neurona central de cada capa de DigitCNN."""
     x, y = results.examples((4,))
     image = results.pixels(x)[0]
     model = DigitCNN()
@@ -149,6 +151,6 @@ def fig_campo_receptivo():
                                facecolor=color, alpha=0.45, edgecolor=color, linewidth=2))
         ax.set_title(f"{name}: {height}×{width} px")
         hide_ticks(ax)
-    title(fig, "Campo receptivo de la unidad central de cada capa de DigitCNN (medido "
+    title(fig, "Campo receptivo de la neurona central de cada capa de DigitCNN (medido "
           "con autograd sobre una entrada de 28×28)")
     return fit_height(fig)

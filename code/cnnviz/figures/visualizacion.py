@@ -5,6 +5,7 @@ prueba. Lo que calculan sale de ``cnnviz.results``, de donde también sacan
 sus valores las frases de la página que las describen.
 """
 
+import matplotlib
 import numpy as np
 from matplotlib.patches import Rectangle
 
@@ -19,6 +20,7 @@ STAGE_LABELS = {"relu1": "conv1 + ReLU", "pool1": "pool1",
 CASCADE_LABELS = {(): "red entrenada", ("fc",): "fc al azar",
                   ("fc", "conv2"): "fc y conv2\nal azar",
                   ("fc", "conv2", "conv1"): "todas las capas\nal azar"}
+VIRIDIS = matplotlib.colormaps["viridis"]
 # Color del marco de los filtros que se parecen a un borde y del peor parche
 HIGHLIGHT = "#f28e2b"
 
@@ -89,8 +91,8 @@ def fig_mapas_activacion():
             c, h, w = fmaps.shape
             grid = _montage(fmaps, n_cols=4 if c == 16 else 8)
             ax = axes[name]
-            shown = ax.imshow(grid, cmap="viridis", vmin=0, vmax=1)
-            shown.cmap.set_bad(colors["background"])
+            ax.imshow(grid, cmap=VIRIDIS.with_extremes(bad=colors["background"]), vmin=0,
+                      vmax=1)
             ax.set_title(f"{STAGE_LABELS[name]}\n{c} de {h}×{w}")
             hide_ticks(ax)
             for spine in ax.spines.values():

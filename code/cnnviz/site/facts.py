@@ -1,10 +1,15 @@
-"""Datos que citan las páginas, calculados con el código: ``{{ dato: nombre }}``."""
+"""Datos que citan las páginas, calculados con el código: ``{{ dato: nombre }}``.
 
+Cada dato es una función sin argumentos que devuelve texto (Markdown). Los
+que describen una figura o un resultado redactan la frase entera a partir de
+los valores calculados, así que un reentrenamiento que cambie la figura cambia
+también la frase; si los valores caen fuera de lo que una frase sabe decir, la
+función lanza un error y la construcción falla en lugar de publicar algo falso.
+"""
+
+from .. import spanish
 from ..model import Net, layer_trace
-
-
-def _fmt_int(n):
-    return f"{n:,}".replace(",", " ")
+from . import facts_bordes, facts_teoria, facts_visualizacion
 
 
 def tabla_net():
@@ -19,14 +24,14 @@ def tabla_net():
             flat = rows[-2][2]
             lines.append(f"| `x.view(x.size(0), -1)` | aplanado | "
                          f"`(1, {flat[1] * flat[2] * flat[3]})` | 0 |")
-        lines.append(f"| `{name}` | `{kind}` | `{shape}` | {_fmt_int(n_params)} |")
+        lines.append(f"| `{name}` | `{kind}` | `{shape}` | {spanish.integer(n_params)} |")
     total = sum(p.numel() for p in net.parameters())
-    lines.append(f"| **total** | | | **{_fmt_int(total)}** |")
+    lines.append(f"| **total** | | | **{spanish.integer(total)}** |")
     return "\n".join(lines)
 
 
 def parametros_net():
-    return _fmt_int(sum(p.numel() for p in Net(n_classes=10).parameters()))
+    return spanish.integer(sum(p.numel() for p in Net(n_classes=10).parameters()))
 
 
 def _meta():
@@ -35,15 +40,20 @@ def _meta():
 
 
 def exactitud_test():
-    return f"{_meta()['accuracy'] * 100:.1f} %".replace(".", ",")
+    return spanish.percent(_meta()["accuracy"], 1)
 
 
 def n_test():
-    return _fmt_int(_meta()["n_test"])
+    return spanish.integer(_meta()["n_test"])
 
 
 def n_train():
-    return _fmt_int(_meta()["n_train"])
+    return spanish.integer(_meta()["n_train"])
 
 
 FACTS = {f.__name__: f for f in (tabla_net, parametros_net, exactitud_test, n_test, n_train)}
+for _module in (facts_teoria, facts_bordes, facts_visualizacion):
+    for _name in _module.__all__:
+        if _name in FACTS:
+            raise RuntimeError(f"el dato «{_name}» está definido dos veces")
+        FACTS[_name] = getattr(_module, _name)
