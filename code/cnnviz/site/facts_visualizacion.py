@@ -66,7 +66,8 @@ def mapas_ceros():
 def vecinos_proyecciones():
     emb = results.embedding()
     same = emb.nearest_same
-    return (f"En la figura, el vecino más cercano de cada punto es de su misma clase en el "
+    return (f"En la figura, con los {integer(len(emb.labels))} dígitos de prueba, el vecino "
+            f"más cercano de cada punto es de su misma clase en el "
             f"{percent(same['pca'])} de los casos con PCA y en el {percent(same['tsne'])} con "
             f"t-SNE. En el propio vector de {integer(emb.dims)} valores ocurre en el "
             f"{percent(same['vector'])}: los dígitos de una misma clase quedan cerca entre sí "
@@ -171,9 +172,10 @@ def actmax_canales_resumen():
     res = results.actmax_channels()
     values = res.values
     n = len(values)
-    quiet = int((values < results.NEAR_ZERO).sum())
-    negative = int((values < 0).sum())
-    strong = int((values >= 1).sum())
+    shown = np.round(values, 2)            # como los escribe la figura
+    quiet = int((shown < results.NEAR_ZERO).sum())
+    negative = int((shown < 0).sum())
+    strong = int((shown >= 1).sum())
     neg = f" (en {negative} es negativa)" if negative else ""
     return (f"En {_count(quiet, n, 'canales')} la activación media no llega a "
             f"{decimal(results.NEAR_ZERO, 1)} ni siquiera con la imagen optimizada{neg}: "
