@@ -120,9 +120,11 @@ def fig_relu():
         ax.axhline(0, color="gray", linewidth=0.8)
         ax.axvline(0, color="gray", linewidth=0.8)
         ax.grid(alpha=0.3)
-        ax.set_ylabel("salida")
+    ax_relu.set_ylabel("salida")
     ax_step.set_xlabel("x (entrada)")
-    if not narrow:
+    if narrow:
+        ax_step.set_ylabel("salida")
+    else:
         ax_relu.set_xlabel("x (entrada)")
     return fit_height(fig)
 
