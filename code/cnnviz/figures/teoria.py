@@ -206,7 +206,8 @@ def fig_max_pooling():
     grid(axes["in"], x, lambda r, c: block(r, c, 2), "Mapa de entrada (4×4)", is_block_max)
     grid(axes["out"], pooled, lambda r, c: block(r, c, 1), "Max pooling 2×2,\npaso 2 (2×2)")
     ax_gap = axes["gap"]
-    ax_gap.add_patch(Rectangle((0, 0), 1, 1, facecolor="#bbbbbb", alpha=0.5, edgecolor=edge))
+    ax_gap.add_patch(Rectangle((0, 0), 1, 1, facecolor=LAYER_COLORS[5], alpha=0.35,
+                               edgecolor=edge))
     ax_gap.text(0.5, 0.5, num(x.mean(), 1), ha="center", va="center", fontsize=12)
     ax_gap.set_xlim(-0.35, 1.35)
     ax_gap.set_ylim(-1.0, 2.0)
