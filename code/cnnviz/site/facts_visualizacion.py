@@ -66,16 +66,20 @@ def mapas_ceros():
 def vecinos_proyecciones():
     emb = results.embedding()
     same = emb.nearest_same
-    return (f"En la figura, con los {integer(len(emb.labels))} dígitos de prueba, el vecino "
-            f"más cercano de cada punto es de su misma clase en el "
-            f"{percent(same['pca'])} de los casos con PCA y en el {percent(same['tsne'])} con "
-            f"t-SNE. En el propio vector de {integer(emb.dims)} valores ocurre en el "
-            f"{percent(same['vector'])}: los dígitos de una misma clase quedan cerca entre sí "
-            "en ese espacio, y t-SNE conserva esos vecindarios mucho mejor que PCA."
-            if same["tsne"] > same["pca"] + 0.2 and same["vector"] > 0.8 else
-            f"El vecino más cercano de cada punto es de su misma clase en el "
-            f"{percent(same['pca'])} de los casos con PCA, en el {percent(same['tsne'])} con "
-            f"t-SNE y en el {percent(same['vector'])} en el vector original.")
+    pca, tsne, vector = (percent(same[k]) for k in ("pca", "tsne", "vector"))
+    text = (f"En la figura, con los {integer(len(emb.labels))} dígitos de prueba, el vecino "
+            f"más cercano de cada punto es de su misma clase en el {pca} de los casos con PCA "
+            f"y en el {tsne} con t-SNE. En el propio vector de {integer(emb.dims)} valores "
+            f"ocurre en el {vector}")
+    if same["vector"] > 0.8:
+        text += ": los dígitos de una misma clase quedan cerca entre sí en ese espacio"
+    text += "."
+    if same["tsne"] > same["pca"] + 0.2:
+        text += " t-SNE conserva esos vecindarios mucho mejor que PCA."
+    if same["pca"] < 0.75:
+        text += (" Que PCA mezcle las clases solo indica que las dos direcciones de mayor "
+                 "varianza no son las que las distinguen.")
+    return text
 
 
 def tsne_otro_grupo():
