@@ -28,7 +28,7 @@ def test_figure_prints_the_same_numbers():
     texts = lambda ax: [t.get_text() for t in ax.texts]  # noqa: E731
     assert sorted(texts(ax_in)) == sorted(f"{v:g}" for v in POOL_EXAMPLE.flatten().tolist())
     assert sorted(texts(ax_out)) == sorted(f"{v:g}" for row in HAND_MAX for v in row)
-    assert "3.5" in texts(ax_gap)
+    assert "3,5" in texts(ax_gap)          # coma decimal, como pide la RAE
     # En la entrada, en negrita exactamente el máximo de cada bloque
     bold = sorted(t.get_text() for t in ax_in.texts if t.get_fontweight() == "bold")
     assert bold == sorted(["6", "5", "3", "9"])
