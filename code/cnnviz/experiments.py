@@ -6,10 +6,13 @@ y con normalización por lotes para medir su efecto en estos datos.
 """
 
 import torch
+
+# --8<-- [start:variant_imports]
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .model import check_input
+from cnnviz.model import check_input
+# --8<-- [end:variant_imports]
 
 
 def validation_split(x, y, n_val, seed=0):
