@@ -11,7 +11,7 @@ import sys
 
 import torch
 import torch.nn.functional as F
-from tqdm.auto import tqdm
+from tqdm import tqdm
 # --8<-- [end:train_imports]
 
 from .cache import atomic_write_bytes, cache_dir, file_sha256, library_versions, source_hash

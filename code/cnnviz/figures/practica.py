@@ -107,6 +107,11 @@ def fig_predictions(images, labels, preds, n_cols=8, n_rows=3):
 
 # --- Validación, sobreajuste y regularización ---------------------------------
 
+def _integer_epochs(ax):
+    from matplotlib.ticker import MaxNLocator
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _decimal_comma(axis):
     """Marcas del eje con coma decimal y signo menos (−)."""
     from matplotlib.ticker import FuncFormatter
@@ -137,6 +142,7 @@ def fig_train_val(history, title):
     ax_acc.set_title("Exactitud")
     for ax in (ax_loss, ax_acc):
         ax.set_xlabel("época")
+        _integer_epochs(ax)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
         _decimal_comma(ax.yaxis)
@@ -157,6 +163,7 @@ def fig_variants(histories):
         ax_loss.plot(np.arange(1, len(val) + 1), val, marker="o", markersize=3,
                      color=LAYER_COLORS[i % len(LAYER_COLORS)], label=name)
     ax_loss.set_xlabel("época")
+    _integer_epochs(ax_loss)
     ax_loss.set_ylabel("entropía cruzada (validación)")
     ax_loss.set_title("Pérdida de validación por época")
     ax_loss.grid(alpha=0.3)
@@ -176,7 +183,8 @@ def fig_variants(histories):
     ax_acc.set_xlim(max(0, np.floor(low / 5) * 5 - 5), 102)
     ax_acc.set_xlabel("exactitud al final (%)")
     ax_acc.set_title("Exactitud tras la última época")
-    ax_acc.legend(fontsize=8, loc="lower left")
+    ax_acc.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
+                  frameon=False)
     _decimal_comma(ax_acc.xaxis)
     return fig
 
