@@ -200,7 +200,7 @@ def on_page_markdown(markdown, page, config):
             at = h1.end() if h1 else 0
             markdown = markdown[:at] + "\n" + note + "\n" + markdown[at:]
         return _add_titles(markdown)
-    except (ValueError, OSError, wheel.WheelError) as exc:
+    except (ValueError, SyntaxError, OSError, wheel.WheelError) as exc:
         raise PluginError(f"{page.file.src_uri}: {exc}") from exc
 
 
@@ -275,6 +275,6 @@ def on_files(files, config):
         if file.src_uri.endswith(".ipynb"):
             try:
                 file.abs_src_path = str(prepare_notebook(file.abs_src_path, config))
-            except (ValueError, OSError, wheel.WheelError) as exc:
+            except (ValueError, SyntaxError, OSError, wheel.WheelError) as exc:
                 raise PluginError(f"{file.src_uri}: {exc}") from exc
     return files
