@@ -73,6 +73,19 @@ class ReaderEnv:
         return Path(proc.stdout.strip())
 
 
+def downloaded_notebook(built_site, url):
+    """``(ruta, enlace)``: el .ipynb que descarga el botón de la página ``url`` del sitio."""
+    from urllib.parse import urljoin, urlsplit
+
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((built_site / url / "index.html").read_text(), "html.parser")
+    link = soup.select_one("a[data-cuaderno=descargar]")
+    assert link is not None, f"{url}: sin botón para descargar el cuaderno"
+    path = urlsplit(urljoin(f"http://sitio/{url}", link["href"])).path
+    return built_site / path.lstrip("/"), link
+
+
 def make_reader_env(root, cache):
     """Crea el entorno (sin ``cnnviz``); devuelve un ``ReaderEnv``."""
     reader = ReaderEnv(root, cache)

@@ -10,13 +10,11 @@ paquete ya instalado y su primera celda no hace nada.
 import inspect
 import shutil
 import time
-from urllib.parse import urljoin, urlsplit
 
 import nbformat
 import pytest
-from bs4 import BeautifulSoup
 from conftest import ROOT, nav_pages
-from reader_env import make_reader_env, seed_weights
+from reader_env import downloaded_notebook, make_reader_env, seed_weights
 
 from cnnviz.site.notebooks import NotebookError, execute_notebook, notebook_key
 
@@ -36,15 +34,6 @@ print(f"{time.perf_counter() - start:.1f}")
 """
 
 _CHECK_CELL = "import cnnviz\nprint(cnnviz.__file__)"
-
-
-def downloaded_notebook(built_site, url):
-    """Ruta, dentro del sitio, del .ipynb que enlaza el botón de descarga de la página."""
-    soup = BeautifulSoup((built_site / url / "index.html").read_text(), "html.parser")
-    link = soup.select_one("a[data-cuaderno=descargar]")
-    assert link is not None, f"{url}: sin botón para descargar el cuaderno"
-    path = urlsplit(urljoin(f"http://sitio/{url}", link["href"])).path
-    return built_site / path.lstrip("/"), link
 
 
 @pytest.mark.parametrize("src, url", NOTEBOOK_PAGES)

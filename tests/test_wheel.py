@@ -13,6 +13,7 @@ from importlib.metadata import packages_distributions
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, mkdocs_build, nav_pages
+from reader_env import downloaded_notebook
 
 from cnnviz.site.wheel import build_wheel, wheel_name, wheel_path_in_site
 
@@ -37,8 +38,7 @@ def code_of_site(built_site):
     for src, url in nav_pages():
         soup = BeautifulSoup((built_site / url / "index.html").read_text(), "html.parser")
         if src.endswith(".ipynb"):
-            link = soup.select_one("a[data-cuaderno=descargar]")
-            nb = nbformat.read(built_site / url / link["href"], as_version=4)
+            nb = nbformat.read(downloaded_notebook(built_site, url)[0], as_version=4)
             cells = [c.source for c in nb.cells if c.cell_type == "code"]
             code[src] = [re.sub(r"^(\s*)%.*$", r"\1pass", c, flags=re.M) for c in cells]
         else:
