@@ -55,14 +55,16 @@ def test_dropout_only_acts_while_training_and_batch_norm_normalizes():
 
 
 def test_history_records_train_and_validation_each_epoch():
+    from cnnviz.data import load_mnist_split
+
+    split = load_mnist_split()
+    x, y = split.x_train[:96], split.y_train[:96]
     torch.manual_seed(0)
-    x = torch.randn(40, 1, 28, 28)
-    y = torch.randint(0, 10, (40,))
     net = DigitCNN()
-    history = History(x[:30], y[:30], x[30:], y[30:])
-    train(net, x[:30], y[:30], epochs=3, batch_size=10, on_epoch=history)
-    assert len(history.loss["train"]) == len(history.accuracy["val"]) == 3
+    history = History(x[:64], y[:64], x[64:], y[64:])
+    train(net, x[:64], y[:64], epochs=4, batch_size=16, on_epoch=history)
+    assert len(history.loss["train"]) == len(history.accuracy["val"]) == 4
     assert history.loss["train"][-1] < history.loss["train"][0]
-    loss, acc = loss_and_accuracy(net, x[30:], y[30:])
+    loss, acc = loss_and_accuracy(net, x[64:], y[64:])
     assert (loss, acc) == (history.loss["val"][-1], history.accuracy["val"][-1])
     assert history.best_epoch() == history.loss["val"].index(min(history.loss["val"])) + 1
