@@ -49,3 +49,23 @@ def randomization_test(model, x, target, method, seed=0):
         results.append((layers, maps, rank_correlation(reference, maps)))
     return results
 # --8<-- [end:randomize]
+
+
+# --8<-- [start:verdict]
+# Pasa la prueba el método cuyo mapa, con la capa de salida al azar, ya no se
+# parece al de la red entrenada: correlación de rangos media por debajo de este umbral
+THRESHOLD = 0.5
+
+
+def sanity_check(model, x, target, methods, seed=0):
+    """Prueba de aleatorización de cada método de ``methods`` (nombre -> método).
+
+    Devuelve nombre -> (Spearman medio en cada paso de la cascada, pasa o no).
+    """
+    summary = {}
+    for name, method in methods.items():
+        results = randomization_test(model, x, target, method, seed)
+        means = [float(np.nanmean(rho)) for _, _, rho in results[1:]]
+        summary[name] = (means, means[0] < THRESHOLD)
+    return summary
+# --8<-- [end:verdict]

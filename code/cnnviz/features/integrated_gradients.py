@@ -1,0 +1,61 @@
+"""Gradientes integrados (Sundararajan et al., 2017) y sus líneas de base."""
+
+import torch
+import torch.nn.functional as F
+
+from .layers import check_digits, check_targets
+from .noise import uniform
+from .saliency import saliency
+
+# --8<-- [start:integrated_gradients]
+STEPS = 32
+
+
+def integrated_gradients(model, x, target, baseline, steps=STEPS):
+    """Atribución (x − base) · media del gradiente en el camino recto base → x.
+
+    La integral se aproxima con la regla del punto medio: ``steps`` puntos
+    base + α (x − base), α = (k + ½) / steps. ``baseline``: un número o un
+    tensor con la forma de ``x``. Devuelve (N, 1, 28, 28); la suma de cada
+    mapa se acerca a puntuación(x) − puntuación(base).
+    """
+    check_digits(x)
+    target = check_targets(target, len(x))
+    baseline = torch.as_tensor(baseline, dtype=x.dtype).expand_as(x)
+    total = torch.zeros_like(x)
+    for k in range(steps):
+        alpha = (k + 0.5) / steps
+        total += saliency(model, baseline + alpha * (x - baseline), target)
+    return (x - baseline) * total / steps
+# --8<-- [end:integrated_gradients]
+
+
+# --8<-- [start:baselines]
+BLUR_SIGMA = 3.0      # desenfoque de la línea de base difuminada, en píxeles
+NOISE_SEED = 2
+
+
+def black_baseline(x, mean, std):
+    """Imagen negra (píxel 0), normalizada como la red espera."""
+    return torch.full_like(x, (0.0 - mean) / std)
+
+
+def blurred_baseline(x, mean, std, sigma=BLUR_SIGMA):
+    """La misma imagen con un desenfoque gaussiano fuerte (fuera, negro)."""
+    check_digits(x)
+    radius = int(3 * sigma + 0.5)
+    t = torch.arange(-radius, radius + 1, dtype=torch.float64)
+    kernel = torch.exp(-t ** 2 / (2 * sigma ** 2))
+    kernel = (kernel / kernel.sum()).to(x.dtype)
+    background = (0.0 - mean) / std
+    pad = (radius, radius, radius, radius)
+    x = F.pad(x, pad, value=background)
+    x = F.conv2d(x, kernel.view(1, 1, 1, -1))            # filas
+    return F.conv2d(x, kernel.view(1, 1, -1, 1))         # columnas
+
+
+def noise_baseline(x, mean, std, seed=NOISE_SEED):
+    """Ruido uniforme en [0, 1] en cada píxel, el mismo para todas las imágenes."""
+    pixels = torch.tensor(uniform(28 * 28, seed), dtype=x.dtype).view(1, 1, 28, 28)
+    return ((pixels - mean) / std).expand_as(x)
+# --8<-- [end:baselines]
