@@ -1,7 +1,7 @@
 """Gradientes integrados (Sundararajan et al., 2017) y sus líneas de base."""
 
+import numpy as np
 import torch
-import torch.nn.functional as F
 
 from .layers import check_digits, check_targets
 from .noise import uniform
@@ -40,22 +40,39 @@ def black_baseline(x, mean, std):
     return torch.full_like(x, (0.0 - mean) / std)
 
 
+def _blur_along(image, kernel, background, axis):
+    """Suma ponderada por ``kernel`` de los vecinos en ``axis``; fuera, ``background``."""
+    radius = len(kernel) // 2
+    pad = [(0, 0)] * image.ndim
+    pad[axis] = (radius, radius)
+    padded = np.pad(image, pad, constant_values=background)
+    n = image.shape[axis]
+    total = np.zeros_like(image)
+    for k, weight in enumerate(kernel):
+        total += weight * np.take(padded, range(k, k + n), axis=axis)
+    return total.astype(np.float32).astype(np.float64)
+
+
 def blurred_baseline(x, mean, std, sigma=BLUR_SIGMA):
-    """La misma imagen con un desenfoque gaussiano fuerte (fuera, negro)."""
+    """La misma imagen con un desenfoque gaussiano fuerte (fuera de ella, negro).
+
+    Filas y luego columnas, con sumas en float64 en el mismo orden que el
+    laboratorio del navegador: los dos obtienen la misma línea de base.
+    """
     check_digits(x)
     radius = int(3 * sigma + 0.5)
-    t = torch.arange(-radius, radius + 1, dtype=torch.float64)
-    kernel = torch.exp(-t ** 2 / (2 * sigma ** 2))
-    kernel = (kernel / kernel.sum()).to(x.dtype)
+    t = np.arange(-radius, radius + 1)
+    kernel = np.exp(-t ** 2 / (2 * sigma ** 2))
+    kernel = (kernel / kernel.sum()).astype(np.float32).astype(np.float64)
     background = (0.0 - mean) / std
-    pad = (radius, radius, radius, radius)
-    x = F.pad(x, pad, value=background)
-    x = F.conv2d(x, kernel.view(1, 1, 1, -1))            # filas
-    return F.conv2d(x, kernel.view(1, 1, -1, 1))         # columnas
+    image = x.detach().double().numpy()
+    image = _blur_along(image, kernel, background, axis=3)     # filas
+    image = _blur_along(image, kernel, background, axis=2)     # columnas
+    return torch.tensor(image, dtype=x.dtype)
 
 
 def noise_baseline(x, mean, std, seed=NOISE_SEED):
     """Ruido uniforme en [0, 1] en cada píxel, el mismo para todas las imágenes."""
-    pixels = torch.tensor(uniform(28 * 28, seed), dtype=x.dtype).view(1, 1, 28, 28)
-    return ((pixels - mean) / std).expand_as(x)
+    pixels = (uniform(28 * 28, seed) - mean) / std
+    return torch.tensor(pixels, dtype=x.dtype).view(1, 1, 28, 28).expand_as(x)
 # --8<-- [end:baselines]

@@ -18,6 +18,7 @@ from .smoothgrad import NOISE_LEVEL, SAMPLES, smoothgrad, smoothgrad_noise
 NAMES = {"saliencia": "Saliencia", "smoothgrad": "SmoothGrad",
          "integrados": "Gradientes integrados", "gradcam": "Grad-CAM",
          "guiada": "Retropropagación guiada", "oclusion": "Oclusión"}
+SIGNED = ("integrados", "oclusion")          # los demás mapas son valores absolutos
 BASELINES = {"negra": black_baseline, "difuminada": blurred_baseline, "ruido": noise_baseline}
 OCCLUSION_PATCH, OCCLUSION_STRIDE = 8, 4     # parche de 8×8 cada 4 píxeles: 6×6 posiciones
 

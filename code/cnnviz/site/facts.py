@@ -47,3 +47,40 @@ def n_train():
 
 
 FACTS = {f.__name__: f for f in (tabla_net, parametros_net, exactitud_test, n_test, n_train)}
+
+
+# --- Atribución, prueba de cordura y laboratorio ------------------------------
+# Datos de las secciones de atribución de «Visualización de características» y
+# del laboratorio: parámetros de los métodos y resultados calculados con la red.
+
+def _decimal(x, digits=1):
+    return f"{x:.{digits}f}".replace(".", ",").replace("-", "−")
+
+
+def smoothgrad_muestras():
+    from ..features.smoothgrad import SAMPLES
+    return str(SAMPLES)
+
+
+def ig_pasos():
+    from ..features.integrated_gradients import STEPS
+    return str(STEPS)
+
+
+def oclusion_parche():
+    from ..features.methods import OCCLUSION_PATCH
+    return f"{OCCLUSION_PATCH}×{OCCLUSION_PATCH}"
+
+
+def oclusion_paso():
+    from ..features.methods import OCCLUSION_STRIDE
+    return str(OCCLUSION_STRIDE)
+
+
+def umbral_cordura():
+    from ..features.sanity import THRESHOLD
+    return _decimal(THRESHOLD)
+
+
+FACTS.update({f.__name__: f for f in (smoothgrad_muestras, ig_pasos, oclusion_parche,
+                                      oclusion_paso, umbral_cordura)})
