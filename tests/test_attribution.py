@@ -316,3 +316,86 @@ def test_sanity_check_guided_backprop_fails_and_saliency_passes(model, split):
     assert len(saliency_means) == 3
     assert saliency_passes and saliency_means[0] < THRESHOLD
     assert not guided_passes and guided_means[0] >= THRESHOLD
+
+
+# --- Lo que dice la página de los resultados (la misma red y los mismos dígitos) ---
+
+def _roughness(maps):
+    maps = maps.abs()
+    steps = (maps[..., 1:, :] - maps[..., :-1, :]).abs().mean() + \
+        (maps[..., :, 1:] - maps[..., :, :-1]).abs().mean()
+    return (steps / maps.mean()).item()
+
+
+def test_smoothgrad_and_grad_cam_are_smoother_than_saliency(model, split):
+    # «la rugosidad de SmoothGrad es menor»; «Grad-CAM no tiene el ruido de la saliencia»
+    from cnnviz.features.saliency import saliency
+    from cnnviz.features.smoothgrad import NOISE_LEVEL, SAMPLES
+    x, y = split.x_test[:4], split.y_test[:4]
+    plain = _roughness(saliency(model, x, y))
+    smooth = _roughness(smoothgrad(model, x, y, smoothgrad_noise(SAMPLES, NOISE_LEVEL / split.std)))
+    assert smooth < plain
+    assert _roughness(grad_cam(model, x, y)) < smooth
+
+
+def test_integrated_gradients_claims_on_the_page(model, split):
+    # «la suma de cada mapa es casi igual a la diferencia de puntuación» y «solo la
+    # línea de base negra deja a cero la mayoría de los píxeles»
+    x, y = split.x_test[:4], split.y_test[:4]
+    for name, make in BASELINES.items():
+        base = make(x, split.mean, split.std)
+        ig = integrated_gradients(model, x, y, base)
+        gap = (model(x) - model(base)).gather(1, y[:, None])[:, 0]
+        ratio = ig.sum(dim=(1, 2, 3)) / gap
+        assert ((ratio - 1).abs() < 0.05).all(), (name, ratio)
+        zeros = (ig == 0).float().mean()
+        assert (zeros > 0.5) if name == "negra" else (zeros < 0.1), (name, zeros)
+
+
+def test_report_claims_on_the_page():
+    from cnnviz.features.evaluation import attribution_report, ranking
+    report = attribution_report()
+    assert set(report["sanity"]) == set(NAMES)
+    assert set(report["borrado"]) == set(NAMES) | {"azar"}
+    # «todos los métodos borran mucho mejor que el azar»
+    random_area = report["borrado"]["azar"]["area"]
+    assert all(report["borrado"][n]["area"] < 0.75 * random_area for n in NAMES)
+    assert ranking(report)[-1] == "azar"
+    # «la retropropagación guiada es el caso del artículo original», «los gradientes
+    # integrados con la línea de base negra fallan», la saliencia pasa
+    assert not report["sanity"]["guiada"]["pasa"] and not report["sanity"]["integrados"]["pasa"]
+    assert report["sanity"]["saliencia"]["pasa"]
+    # «el 81 % de los píxeles es negro … el 81 % de las atribuciones es exactamente 0»
+    assert report["negros"] > 0.5
+    assert report["ceros_integrados"] == pytest.approx(report["negros"], abs=0.01)
+
+
+# --- Figuras: variantes clara, oscura y estrecha, legibles ---
+
+ATTRIBUTION_FIGURES = ["gradcam", "integrados", "smoothgrad", "borrado", "cordura", "cordura_curvas"]
+CONTENT_WIDTH = {False: 688, True: 358}      # px CSS del contenido: escritorio y teléfono de 390 px
+MIN_TEXT = {False: 11, True: 9}              # px CSS
+
+
+@pytest.mark.parametrize("narrow", [False, True], ids=["ancha", "estrecha"])
+def test_attribution_figures_are_legible_in_every_variant(model, narrow):   # model: un hilo
+    import matplotlib.colors
+    import matplotlib.text
+
+    from cnnviz.figures import FIGURES
+    from cnnviz.figures.style import SCHEMES, Variant, use_variant
+
+    for name in ATTRIBUTION_FIGURES:
+        assert FIGURES[name].func.__module__ == "cnnviz.figures.atribucion"
+        for scheme in ("claro", "oscuro"):
+            with use_variant(Variant(scheme, narrow)):
+                fig = FIGURES[name].func()
+                fig.draw_without_rendering()                # coloca textos y marcas de los ejes
+                dpi = 110                                   # la de style.png_bytes
+                width_px = fig.get_figwidth() * dpi
+                shown = min(width_px, CONTENT_WIDTH[narrow]) / width_px
+                sizes = [t.get_fontsize() * dpi / 72 * shown for t in fig.findobj(matplotlib.text.Text)
+                         if t.get_visible() and t.get_text().strip()]
+                assert sizes and min(sizes) >= MIN_TEXT[narrow], (name, scheme, min(sizes))
+                background = matplotlib.colors.to_hex(fig.get_facecolor())
+            assert background == SCHEMES[scheme]["background"], (name, scheme, background)

@@ -353,7 +353,7 @@ def test_drawing_updates_maps_and_bars(site_page, trained):
     page.click("#lab-clear")
     page.wait_for_function("!window.cnnLab.busy()")
     before = page.evaluate("""() => Array.from(document.querySelectorAll(
-        '#lab-input, .lab-map canvas, .lab-attr-map canvas'), c => c.toDataURL())""")
+        '#lab-input, .lab-maps-canvas, .lab-attr-map canvas'), c => c.toDataURL())""")
     updates = page.evaluate("window.cnnLab.updates")
     page.locator("#lab-pad").scroll_into_view_if_needed()
     box = page.locator("#lab-pad").bounding_box()
@@ -368,7 +368,7 @@ def test_drawing_updates_maps_and_bars(site_page, trained):
     page.mouse.up()
     page.wait_for_function(f"window.cnnLab.updates > {updates + 1} && !window.cnnLab.busy()")
     after = page.evaluate("""() => Array.from(document.querySelectorAll(
-        '#lab-input, .lab-map canvas, .lab-attr-map canvas'), c => c.toDataURL())""")
+        '#lab-input, .lab-maps-canvas, .lab-attr-map canvas'), c => c.toDataURL())""")
     assert after[0] != before[0]
     changed = sum(a != b for a, b in zip(before[1:], after[1:]))
     assert changed >= 0.9 * (len(before) - 1), f"solo cambiaron {changed} mapas"
@@ -550,8 +550,8 @@ def test_a_bad_model_file_gives_a_spanish_message_and_no_predictions(site_page, 
     assert page.is_disabled("#lab-clear")
 
 
-@pytest.mark.parametrize("case", ["aleatorio falta", "aleatorio cortado", "epocas de otro modelo",
-                                  "epocas con NaN"])
+@pytest.mark.parametrize("case", ["aleatorio falta", "aleatorio cortado", "aleatorio sin tensor",
+                                  "epocas de otro modelo", "epocas con NaN"])
 def test_a_bad_extra_file_disables_only_its_panel(site_page, built_site, case):
     page = site_page
     name = case.split()[0]
@@ -559,13 +559,16 @@ def test_a_bad_extra_file_disables_only_its_panel(site_page, built_site, case):
     if case == "aleatorio falta":
         body, expected = None, "no se encontró aleatorio.bin (HTTP 404)"
     elif case == "aleatorio cortado":
-        body, expected = data[:len(data) - 1000], "aleatorio.bin está cortado"
+        body, expected = data[:len(data) - 1000], "aleatorio.bin está cortado o dañado"
     else:
         from cnnviz.site.lab_export import pack
         header, arrays = unpack(data)
         header.pop("tensores")
         arrays = dict(arrays)
-        if case == "epocas de otro modelo":
+        if case == "aleatorio sin tensor":
+            del arrays["conv2.bias"]
+            expected = "aleatorio.bin: falta el tensor «conv2.bias»"
+        elif case == "epocas de otro modelo":
             header["clave"] = "0123456789abcdef"
             expected = "epocas.bin es de otros pesos (clave 0123456789abcdef)"
         else:

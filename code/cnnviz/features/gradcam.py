@@ -20,13 +20,14 @@ def grad_cam(model, x, target, layer="relu2", upsample=True):
     if layer not in names:
         raise ValueError(f"capa desconocida «{layer}»; las hay: {names}")
     cut = names.index(layer) + 1
-    activations = layers[:cut](x).detach().requires_grad_(True)    # (N, 32, 14, 14)
-    scores = layers[cut:](activations)                              # (N, 10)
+    acts = layers[:cut](x).detach().requires_grad_(True)   # A: (N, 32, 14, 14)
+    scores = layers[cut:](acts)                            # (N, 10)
     picked = scores.gather(1, target[:, None]).sum()
-    (grad,) = torch.autograd.grad(picked, activations)
-    weights = grad.mean(dim=(2, 3), keepdim=True)                    # α_k: (N, 32, 1, 1)
-    cam = F.relu((weights * activations).sum(dim=1, keepdim=True))   # (N, 1, 14, 14)
+    (grad,) = torch.autograd.grad(picked, acts)
+    alpha = grad.mean(dim=(2, 3), keepdim=True)            # (N, 32, 1, 1)
+    cam = F.relu((alpha * acts).sum(dim=1, keepdim=True))  # (N, 1, 14, 14)
     if upsample:
-        cam = F.interpolate(cam, size=x.shape[2:], mode="bilinear", align_corners=False)
+        cam = F.interpolate(cam, size=x.shape[2:], mode="bilinear",
+                            align_corners=False)
     return cam.detach()
 # --8<-- [end:grad_cam]

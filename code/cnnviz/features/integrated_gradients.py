@@ -4,7 +4,6 @@ import numpy as np
 import torch
 
 from .layers import check_digits, check_targets
-from .noise import uniform
 from .saliency import saliency
 
 # --8<-- [start:integrated_gradients]
@@ -12,7 +11,7 @@ STEPS = 32
 
 
 def integrated_gradients(model, x, target, baseline, steps=STEPS):
-    """Atribución (x − base) · media del gradiente en el camino recto base → x.
+    """Atribución (x − base) · gradiente medio en el camino recto base → x.
 
     La integral se aproxima con la regla del punto medio: ``steps`` puntos
     base + α (x − base), α = (k + ½) / steps. ``baseline``: un número o un
@@ -31,6 +30,8 @@ def integrated_gradients(model, x, target, baseline, steps=STEPS):
 
 
 # --8<-- [start:baselines]
+from cnnviz.features.noise import uniform   # el mismo que el laboratorio
+
 BLUR_SIGMA = 3.0      # desenfoque de la línea de base difuminada, en píxeles
 NOISE_SEED = 2
 
@@ -41,7 +42,7 @@ def black_baseline(x, mean, std):
 
 
 def _blur_along(image, kernel, background, axis):
-    """Suma ponderada por ``kernel`` de los vecinos en ``axis``; fuera, ``background``."""
+    """Vecinos en ``axis`` sumados con pesos ``kernel`` (fuera, ``background``)."""
     radius = len(kernel) // 2
     pad = [(0, 0)] * image.ndim
     pad[axis] = (radius, radius)
@@ -54,7 +55,7 @@ def _blur_along(image, kernel, background, axis):
 
 
 def blurred_baseline(x, mean, std, sigma=BLUR_SIGMA):
-    """La misma imagen con un desenfoque gaussiano fuerte (fuera de ella, negro).
+    """La imagen con un desenfoque gaussiano fuerte (fuera de ella, negro).
 
     Filas y luego columnas, con sumas en float64 en el mismo orden que el
     laboratorio del navegador: los dos obtienen la misma línea de base.
@@ -72,7 +73,7 @@ def blurred_baseline(x, mean, std, sigma=BLUR_SIGMA):
 
 
 def noise_baseline(x, mean, std, seed=NOISE_SEED):
-    """Ruido uniforme en [0, 1] en cada píxel, el mismo para todas las imágenes."""
+    """Ruido uniforme en [0, 1] en cada píxel, igual para todas las imágenes."""
     pixels = (uniform(28 * 28, seed) - mean) / std
     return torch.tensor(pixels, dtype=x.dtype).view(1, 1, 28, 28).expand_as(x)
 # --8<-- [end:baselines]

@@ -13,14 +13,15 @@ Tres archivos junto a ``laboratorio/index.md``:
   la penúltima (la última es la de ``modelo.json``), en int8 con una escala
   por canal de salida (ver ``quantize``).
 
-Los ``.bin`` son un contenedor sencillo: ``CNNV``, la longitud de una
-cabecera JSON (uint32 little-endian), la cabecera, relleno hasta múltiplo de
-4 y los datos; la cabecera da el nombre, la forma, el tipo y la posición de
-cada tensor. Todo se guarda en la caché con una huella de los pesos y de
+Los ``.bin`` son un contenedor sencillo comprimido con gzip: ``CNNV``, la
+longitud de una cabecera JSON (uint32 little-endian), la cabecera, relleno
+hasta múltiplo de 4 y los datos; la cabecera da el nombre, la forma, el tipo
+y la posición de cada tensor. Todo se guarda en la caché con una huella de los pesos y de
 este código.
 """
 
 import base64
+import gzip
 import json
 import struct
 
@@ -204,11 +205,15 @@ def pack(header, arrays):
         offset += len(chunk)
     head = json.dumps({**header, "tensores": tensors}, separators=(",", ":")).encode()
     head += b" " * (-(len(head) + 8) % 4)
-    return MAGIC + struct.pack("<I", len(head)) + head + b"".join(chunks)
+    data = MAGIC + struct.pack("<I", len(head)) + head + b"".join(chunks)
+    # Comprimido: los servidores (GitHub Pages) no comprimen los .bin. Sin fecha,
+    # para que dos construcciones den los mismos bytes
+    return gzip.compress(data, 9, mtime=0)
 
 
 def unpack(data):
     """Inversa de ``pack``: (cabecera, nombre -> array)."""
+    data = gzip.decompress(data)
     if data[:4] != MAGIC:
         raise ValueError("no es un contenedor del laboratorio (falta la marca CNNV)")
     (length,) = struct.unpack("<I", data[4:8])

@@ -5,7 +5,8 @@ import { DIVERGENTE, GRISES, INFERNO, VIRIDIS, nivel, pintar } from "./colores.j
 
 const raiz = document.getElementById("cnn-lab");
 const $ = (id) => document.getElementById(id);
-const fmt = (x, d) => x.toLocaleString("es-ES", { minimumFractionDigits: d, maximumFractionDigits: d });
+// Números en español: coma decimal y signo menos «−» (no el guion)
+const fmt = (x, d) => x.toLocaleString("es-ES", { minimumFractionDigits: d, maximumFractionDigits: d }).replace("-", "−");
 const pct = (p) => `${fmt(100 * p, 1)} %`;
 const SVG = "http://www.w3.org/2000/svg";
 // Los métodos en el orden en que los calcula el trabajador: primero los rápidos
@@ -196,8 +197,11 @@ function construirAtribucion(modelo) {
 }
 
 // Mapas de características: una sección por capa de 3 dimensiones tras ReLU o pooling,
-// leídas de la arquitectura. Todos los mapas son una sola parada del tabulador:
-// dentro se navega con las flechas (tabindex móvil).
+// leídas de la arquitectura. Los mapas de una capa se pintan en un solo lienzo
+// (una llamada por capa) y encima van sus botones, transparentes. Todos los
+// botones son una sola parada del tabulador: dentro se navega con las flechas.
+const COLUMNAS = 8;
+
 function construirMapas(modelo) {
   const contenedor = $("lab-layers");
   const arq = modelo.arquitectura;
@@ -206,36 +210,44 @@ function construirMapas(modelo) {
     if (!(c.tipo === "relu" || c.tipo === "maxpool") || c.salida.length !== 3) return;
     const conv = [...arq.slice(0, i)].reverse().find((a) => a.tipo === "conv");
     const [C, H, W] = c.salida;
-    const titulo = c.tipo === "relu" ? `${conv.nombre} + ReLU` : `${c.nombre} (max pooling ${c.ventana}×${c.ventana})`;
+    const titulo = c.tipo === "relu" ? `${conv.nombre} + ReLU` : c.nombre;
     const seccion = document.createElement("section");
     seccion.className = "lab-panel";
     const h = document.createElement("h3");
-    h.textContent = `${titulo}: ${C} mapas de ${H}×${W}`;
+    h.textContent = c.tipo === "relu" ? `${titulo}: ${C} mapas de ${H}×${W}`
+      : `${titulo} (max pooling ${c.ventana}×${c.ventana}): ${C} mapas de ${H}×${W}`;
+    const caja = document.createElement("div");
+    caja.className = "lab-maps-wrap";
+    const filas = Math.ceil(C / COLUMNAS);
+    const lienzo = document.createElement("canvas");
+    lienzo.className = "lab-maps-canvas";
+    lienzo.width = COLUMNAS * (W + 1) - 1;
+    lienzo.height = filas * (H + 1) - 1;
+    lienzo.setAttribute("aria-hidden", "true");
     const rejilla = document.createElement("div");
-    rejilla.className = "lab-maps" + (C > 16 ? " lab-maps--wide" : "");
-    seccion.append(h, rejilla);
+    rejilla.className = "lab-maps";
+    rejilla.style.gridTemplateColumns = `repeat(${COLUMNAS}, minmax(0, 1fr))`;
+    rejilla.style.gridTemplateRows = `repeat(${filas}, 1fr)`;
+    caja.append(lienzo, rejilla);
+    seccion.append(h, caja);
     contenedor.appendChild(seccion);
-    const capa = { nombre: c.nombre, titulo: c.tipo === "relu" ? `${conv.nombre} + ReLU` : c.nombre,
-                   conv: conv.nombre, C, H, W, lienzos: [], rejilla, post: c.tipo === "relu" ? "tras ReLU" : "tras max pooling" };
-    for (let i = 0; i < C; i++) {
+    const capa = { nombre: c.nombre, titulo, conv: conv.nombre, C, H, W, lienzo, botones: [],
+                   imagen: lienzo.getContext("2d").createImageData(lienzo.width, lienzo.height),
+                   post: c.tipo === "relu" ? "tras ReLU" : "tras max pooling" };
+    for (let m = 0; m < C; m++) {
       const b = document.createElement("button");
       b.type = "button";
       b.className = "lab-map";
       b.tabIndex = -1;
-      b.setAttribute("aria-label", `${capa.titulo}, mapa ${i + 1}: ver su filtro`);
+      b.setAttribute("aria-label", `${titulo}, mapa ${m + 1}: ver su filtro`);
       b.setAttribute("aria-pressed", "false");
-      b.title = `${capa.titulo} · mapa ${i + 1}`;
-      const lienzo = document.createElement("canvas");
-      lienzo.width = W;
-      lienzo.height = H;
-      lienzo.setAttribute("aria-hidden", "true");
-      b.appendChild(lienzo);
-      b.addEventListener("pointerenter", (e) => { if (e.pointerType === "mouse") elegir(c.nombre, i, false); });
-      b.addEventListener("focus", () => elegir(c.nombre, i, true));
-      b.addEventListener("click", () => elegir(c.nombre, i, true));
+      b.title = `${titulo} · mapa ${m + 1}`;
+      b.addEventListener("pointerenter", (e) => { if (e.pointerType === "mouse") elegir(c.nombre, m, false); });
+      b.addEventListener("focus", () => elegir(c.nombre, m, true));
+      b.addEventListener("click", () => elegir(c.nombre, m, true));
       rejilla.appendChild(b);
-      capa.lienzos.push(lienzo);
-      ui.botones.push({ boton: b, capa: c.nombre, indice: i, rejilla });
+      capa.botones.push(b);
+      ui.botones.push({ boton: b, capa: c.nombre, indice: m, rejilla });
     }
     ui.capasMapa[c.nombre] = capa;
   });
@@ -247,6 +259,25 @@ function construirMapas(modelo) {
   ui.fijado = { capa: primera, indice: 0 };
   ui.botones[0].boton.tabIndex = 0;
   elegir(primera, 0, true);
+}
+
+// Todos los mapas de una capa en su lienzo, cada uno escalado al máximo de la capa
+function pintarCapa(capa, valores) {
+  const { C, H, W, imagen } = capa, datos = imagen.data, ancho = imagen.width, max = maxDe(valores);
+  capa.max = max;
+  for (let m = 0; m < C; m++) {
+    const x0 = (m % COLUMNAS) * (W + 1), y0 = Math.floor(m / COLUMNAS) * (H + 1), base = m * H * W;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const li = 3 * nivel(valores[base + y * W + x], max), o = 4 * ((y0 + y) * ancho + x0 + x);
+        datos[o] = VIRIDIS[li];
+        datos[o + 1] = VIRIDIS[li + 1];
+        datos[o + 2] = VIRIDIS[li + 2];
+        datos[o + 3] = 255;
+      }
+    }
+  }
+  capa.lienzo.getContext("2d").putImageData(imagen, 0, 0);
 }
 
 function teclaMapas(e) {
@@ -267,7 +298,7 @@ function moverFoco(i) {
 }
 
 function boton(sel) {
-  return ui.capasMapa[sel.capa].lienzos[sel.indice].parentNode;
+  return ui.capasMapa[sel.capa].botones[sel.indice];
 }
 
 function elegir(capa, indice, fijar) {
@@ -300,11 +331,7 @@ function absMax(v) {
 function pintarRed(m) {
   ui.actual = m;
   pintar($("lab-input"), m.entrada, 28, 28, (v) => nivel(v, 1), GRISES);
-  for (const capa of Object.values(ui.capasMapa)) {
-    const valores = m.capas[capa.nombre], plano = capa.H * capa.W, max = maxDe(valores);
-    capa.max = max;
-    capa.lienzos.forEach((l, i) => pintar(l, valores.subarray(i * plano, (i + 1) * plano), capa.W, capa.H, (v) => nivel(v, max), VIRIDIS));
-  }
+  for (const capa of Object.values(ui.capasMapa)) pintarCapa(capa, m.capas[capa.nombre]);
   const p = m.probs, mejor = p.indexOf(Math.max(...p));
   ui.barras.forEach((b, k) => {
     b.relleno.style.width = `${(100 * p[k]).toFixed(2)}%`;
@@ -607,6 +634,7 @@ api.compute = (opciones) => new Promise((resolver, rechazar) => {
                               epoca: ui.modelo.epocas, paso: 0, lineaBase: "negra", metodos: ORDEN_CALCULO, ...opciones });
 });
 api.loadTestDigit = (i) => cargarDigito(i);
+api.digitPixels = (i) => Array.from(ui.modelo.digitos[i].pixeles);
 api.setStep = (p) => { $("lab-step").value = String(p); cambiarPaso(); };
 api.setEpoch = (e) => { $("lab-epoch").value = String(e); cambiarEpoca(); };
 api.busy = () => ui.enVuelo !== null;

@@ -32,7 +32,16 @@ async function descargar(url, como) {
       throw new ErrorArchivo(`${url.split("/").pop()} no es JSON válido`);
     }
   }
-  return respuesta.arrayBuffer();
+  // Los .bin vienen comprimidos con gzip (los servidores no los comprimen)
+  const nombre = url.split("/").pop();
+  const bytes = new Uint8Array(await respuesta.arrayBuffer());
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) throw new ErrorArchivo(`${nombre} no está comprimido con gzip`);
+  try {
+    const flujo = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return await new Response(flujo).arrayBuffer();
+  } catch {
+    throw new ErrorArchivo(`${nombre} está cortado o dañado (no se puede descomprimir)`);
+  }
 }
 
 function mensaje(err) {
