@@ -42,6 +42,14 @@ def exported(built_site):
     return json.loads((built_site / "laboratorio" / "modelo.json").read_text())
 
 
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope="module")
 def trained():
     from cnnviz.data import load_mnist_split
@@ -78,13 +86,38 @@ def model_from(state):
     return model
 
 
-def browser_maps(page, raw_images, **options):
-    """Lo que calcula el trabajador del laboratorio para cada entrada."""
-    return page.evaluate("""async ([images, options]) => {
-        const out = [];
-        for (const pixeles of images) out.push(await window.cnnLab.compute({pixeles, ...options}));
-        return out;
+def start_browser_maps(page, raw_images, **options):
+    """Pide al trabajador del laboratorio los mapas de cada entrada, sin esperar.
+
+    Mientras el navegador calcula, PyTorch puede calcular los suyos;
+    ``finish_browser_maps`` espera el resultado.
+    """
+    page.evaluate("""([images, options]) => {
+        window.__maps = (async () => {
+            const out = [];
+            for (const [i, pixeles] of images.entries()) {
+                const clase = Array.isArray(options.clase) ? options.clase[i] : options.clase;
+                out.push(await window.cnnLab.compute({...options, pixeles, clase}));
+            }
+            return out;
+        })();
     }""", [[np.asarray(r, np.float32).flatten().tolist() for r in raw_images], options])
+
+
+def finish_browser_maps(page):
+    return page.evaluate("window.__maps")
+
+
+def browser_maps(page, raw_images, **options):
+    """Lo que calcula el trabajador del laboratorio para cada entrada (espera)."""
+    start_browser_maps(page, raw_images, **options)
+    return finish_browser_maps(page)
+
+
+def normalize(raw_images, mean, std):
+    """Como el navegador: (píxel − media) / desv en float64, guardado en float32."""
+    raw = np.array(raw_images, np.float32).astype(np.float64)
+    return torch.tensor((raw - mean) / std, dtype=torch.float32).view(-1, 1, 28, 28)
 
 
 def reference_map(method, model, x, target, mean, std, baseline="negra", samples=None):
@@ -139,40 +172,44 @@ def like_the_browser(model):
     return layers.eval()
 
 
-def compare(page, model, raw_images, mean, std, errors, label, class_model=None, **options):
-    """Calcula en el navegador y en PyTorch y anota el error de cada método.
+def compare(page, model, raw_images, mean, std, errors, label, class_model=None,
+            float32=True, **options):
+    """Calcula en el navegador y en PyTorch (a la vez) y anota el error de cada método.
 
     El error es el máximo de |navegador − PyTorch| dividido por el mayor valor
     absoluto del mapa (o por 1, si es menor). Contra la red sumando como el
-    navegador debe ser <= TOL; contra la red de PyTorch tal cual, además, se
-    anota y solo puede superar TOL en una fracción ínfima de píxeles (empates).
+    navegador debe ser <= TOL. Con ``float32``, también contra la red de
+    PyTorch tal cual: se anota, y solo puede superar TOL en una fracción
+    ínfima de píxeles (los empates).
     """
-    results = browser_maps(page, raw_images, **options)
-    x = torch.tensor(np.array([r["normalizada"] for r in results], np.float32)).view(-1, 1, 28, 28)
+    x = normalize(raw_images, mean, std)
+    # La clase explicada: la que predice la red sin aleatorizar (class_model)
     with torch.no_grad():
-        logits = model(x)
-    np.testing.assert_allclose([r["logits"] for r in results], logits.numpy(), rtol=1e-5, atol=1e-5)
-    # La clase explicada: la que predice la red sin aleatorizar (la misma si no hay aleatorización)
-    target = torch.tensor([r["clase"] for r in results])
-    with torch.no_grad():
-        top2 = (class_model or model)(x).topk(2, dim=1)
-    clear = (top2.values[:, 0] - top2.values[:, 1]) > 1e-4
-    assert torch.equal(target[clear], top2.indices[clear, 0]), label
+        target = (class_model or model)(x).argmax(1)
+    start_browser_maps(page, raw_images, clase=target.tolist(), **options)
     rounded = like_the_browser(model)
-    for method in options.get("metodos", list(NAMES)):
+    nets = [(label, rounded)] + ([(label + " (float32)", model)] if float32 else [])
+    methods = options.get("metodos", list(NAMES))
+    references = {(key, method): reference_map(method, net, x, target, mean, std,
+                                               options.get("lineaBase", "negra"),
+                                               options.get("muestras")).detach().numpy()
+                  for method in methods for key, net in nets}
+    results = finish_browser_maps(page)
+    assert np.array_equal(np.array([r["normalizada"] for r in results], np.float32).ravel(),
+                          x.numpy().ravel()), label
+    with torch.no_grad():
+        logits = rounded(x)
+    np.testing.assert_allclose([r["logits"] for r in results], logits.numpy(), rtol=1e-5, atol=1e-5)
+    for (key, method), ref in references.items():
         ours = np.array([r["mapas"][method] for r in results]).reshape(x.shape)
-        for key, net in ((label, rounded), (label + " (float32)", model)):
-            ref = reference_map(method, net, x, target, mean, std, options.get("lineaBase", "negra"),
-                                options.get("muestras"))
-            ref = ref.detach().numpy()
-            scale = np.maximum(1.0, np.abs(ref).reshape(len(ref), -1).max(1))[:, None, None, None]
-            relative = np.abs(ours - ref) / scale
-            errors[(key, method)] = relative.max()
-            if net is rounded:
-                assert relative.max() <= TOL, f"{label}, {NAMES[method]}: error {relative.max():.2e}"
-            else:
-                assert (relative > TOL).mean() <= 1e-2, f"{key}, {NAMES[method]}: {(relative > TOL).mean():.2%}"
-        assert np.abs(ours).max() > 0, (label, method)
+        scale = np.maximum(1.0, np.abs(ref).reshape(len(ref), -1).max(1))[:, None, None, None]
+        relative = np.abs(ours - ref) / scale
+        errors[(key, method)] = relative.max()
+        if key == label:
+            assert relative.max() <= TOL, f"{label}, {NAMES[method]}: error {relative.max():.2e}"
+            assert np.abs(ours).max() > 0, (label, method)
+        else:
+            assert (relative > TOL).mean() <= 1e-2, f"{key}, {NAMES[method]}: {(relative > TOL).mean():.2%}"
 
 
 # --- Lo exportado ---
@@ -304,7 +341,8 @@ def test_maps_match_pytorch_at_each_epoch(site_page, trained, inputs, built_site
     errors = {}
     for epoch in header["cuantizadas"]:
         compare(site_page, model_from(epoch_state(header, arrays, epoch)), inputs,
-                split.mean, split.std, errors, f"época {epoch}", epoca=epoch, muestras=FEW)
+                split.mean, split.std, errors, f"época {epoch}", float32=False, epoca=epoch,
+                muestras=FEW)
     _report(errors, capsys)
 
 
@@ -316,8 +354,9 @@ def _report(errors, capsys):
             for (key, method), error in errors.items():
                 if pick(key):
                     by_method[method] = max(by_method.get(method, 0), error)
-            print(f"\n  navegador vs PyTorch/captum ({kind}), error máximo relativo: " +
-                  ", ".join(f"{NAMES[m]} {e:.1e}" for m, e in by_method.items()))
+            if by_method:
+                print(f"\n  navegador vs PyTorch/captum ({kind}), error máximo relativo: " +
+                      ", ".join(f"{NAMES[m]} {e:.1e}" for m, e in by_method.items()))
 
 
 def test_test_digit_matches_pytorch(site_page, exported, trained):
@@ -606,5 +645,60 @@ def test_lab_fits_a_phone_screen(browser, served_site):
         assert width <= 390, f"la página desborda: {width} px"
         assert page.locator("#lab-pad").bounding_box()["width"] >= 200
         assert page.locator(".lab-attr-map canvas").first.bounding_box()["width"] >= 90
+    finally:
+        context.close()
+
+
+# --- Contraste en los dos esquemas ---
+
+def _luminance(rgb):
+    def channel(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a, b):
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _blend(color, background):
+    """Un color rgba(...) de CSS sobre un fondo opaco: (r, g, b)."""
+    import re
+    parts = [float(v) for v in re.findall(r"[\d.]+", color)]
+    alpha = parts[3] if len(parts) == 4 else 1.0
+    return tuple(alpha * c + (1 - alpha) * f for c, f in zip(parts[:3], background))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_clear_button_and_controls_have_contrast_in_both_schemes(browser, served_site, scheme):
+    from test_browser import AXE
+
+    context = browser.new_context(base_url=served_site, viewport={"width": 1280, "height": 900},
+                                  color_scheme=scheme)
+    page = context.new_page()
+    try:
+        open_lab(page)
+        page.wait_for_function("!window.cnnLab.busy()")
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == \
+            ("slate" if scheme == "dark" else "default")
+        for state in ("reposo", "foco"):
+            if state == "foco":
+                page.focus("#lab-clear")
+            style = page.evaluate("""() => { const s = getComputedStyle(document.getElementById('lab-clear'));
+                return [s.color, s.backgroundColor, s.borderTopColor, s.outlineColor, s.outlineStyle]; }""")
+            background = _blend(style[1], (0, 0, 0))
+            assert _contrast(_blend(style[0], background), background) >= 4.5, (scheme, state, style)
+            assert _contrast(_blend(style[2], background), background) >= 3, (scheme, state, style)
+            if state == "foco":
+                assert style[4] != "none" and _contrast(_blend(style[3], background), background) >= 3
+        if AXE.is_file():
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("async () => await axe.run(document.getElementById('cnn-lab'))")
+            serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+                       if v["impact"] in ("serious", "critical")]
+            assert serious == [], (scheme, serious)
     finally:
         context.close()

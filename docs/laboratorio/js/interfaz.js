@@ -443,6 +443,19 @@ function pintarFiltros(pesos) {
   pintar(lienzo, rejilla, px, px, (v) => (Number.isNaN(v) ? -1 : nivel(v + s, 2 * s)), DIVERGENTE);
 }
 
+// Tamaño de la letra (px CSS) con que se dibuja el texto de un gráfico
+function tamLetra(el) {
+  return parseFloat(getComputedStyle(el).fontSize) || 12;
+}
+
+// Ancho (px CSS) del más largo de `textos` con la letra de `el`
+const regla = document.createElement("canvas").getContext("2d");
+function anchoTexto(el, textos) {
+  const estilo = getComputedStyle(el);
+  regla.font = `${estilo.fontSize} ${estilo.fontFamily}`;
+  return Math.max(...textos.map((t) => regla.measureText(t).width));
+}
+
 function svg(tipo, atributos, texto) {
   const el = document.createElementNS(SVG, tipo);
   for (const [k, v] of Object.entries(atributos)) el.setAttribute(k, v);
@@ -455,26 +468,32 @@ function pintarRho() {
   const grafico = $("lab-rho");
   grafico.replaceChildren();
   const etiquetas = ui.modelo.metodos.etiquetas, metodos = Object.keys(etiquetas);
-  const x0 = 150, ancho = 130, alto = 20, umbral = ui.modelo.umbral;
-  grafico.setAttribute("viewBox", `0 0 320 ${alto * metodos.length + 34}`);
+  // Unidades del dibujo = px CSS: el texto se ve del tamaño de la letra de la página
+  const total = Math.max(240, grafico.clientWidth || 320), letra = tamLetra(grafico);
+  const x0 = Math.ceil(anchoTexto(grafico, Object.values(etiquetas)) + letra * 0.8);
+  const ancho = total - x0 - letra * 3.5, alto = Math.round(letra * 1.7);
+  const umbral = ui.modelo.umbral;
+  grafico.setAttribute("viewBox", `0 0 ${total} ${alto * metodos.length + letra * 3}`);
   const y0 = 8;
   metodos.forEach((metodo, i) => {
     const y = y0 + i * alto, rho = ui.rho[metodo];
-    grafico.append(svg("text", { x: x0 - 6, y: y + 14, "text-anchor": "end", class: "lab-chart-label" }, etiquetas[metodo]));
+    const base = y + alto / 2 + letra * 0.35;
+    grafico.append(svg("text", { x: x0 - 6, y: base, "text-anchor": "end", class: "lab-chart-label" }, etiquetas[metodo]));
     grafico.append(svg("rect", { x: x0, y: y + 3, width: ancho, height: alto - 6, class: "lab-chart-track" }));
     if (ui.paso > 0 && typeof rho === "number" && !Number.isNaN(rho)) {
       grafico.append(svg("rect", { x: x0, y: y + 3, width: Math.max(0, Math.min(1, rho)) * ancho, height: alto - 6,
                                    class: rho < umbral ? "lab-chart-bar is-pass" : "lab-chart-bar" }));
     }
     const texto = ui.paso === 0 ? "1" : (typeof rho === "number" ? (Number.isNaN(rho) ? "—" : fmt(rho, 2)) : "…");
-    grafico.append(svg("text", { x: x0 + ancho + 6, y: y + 14, class: "lab-chart-value" }, texto));
+    grafico.append(svg("text", { x: x0 + ancho + 6, y: base, class: "lab-chart-value" }, texto));
   });
   const yb = y0 + metodos.length * alto;
   const xu = x0 + umbral * ancho;
   grafico.append(svg("line", { x1: xu, x2: xu, y1: y0, y2: yb, class: "lab-chart-threshold" }));
-  grafico.append(svg("text", { x: x0, y: yb + 16, class: "lab-chart-axis" }, "0"));
-  grafico.append(svg("text", { x: xu, y: yb + 16, "text-anchor": "middle", class: "lab-chart-axis" }, `umbral ${fmt(umbral, 1)}`));
-  grafico.append(svg("text", { x: x0 + ancho, y: yb + 16, "text-anchor": "end", class: "lab-chart-axis" }, "1"));
+  const ye = yb + letra * 1.4;
+  grafico.append(svg("text", { x: x0, y: ye, "text-anchor": "middle", class: "lab-chart-axis" }, "0"));
+  grafico.append(svg("text", { x: xu, y: ye, "text-anchor": "middle", class: "lab-chart-axis" }, `umbral ${fmt(umbral, 1)}`));
+  grafico.append(svg("text", { x: x0 + ancho, y: ye, "text-anchor": "middle", class: "lab-chart-axis" }, "1"));
   const resumen = metodos.map((m) => `${etiquetas[m]} ${typeof ui.rho[m] === "number" && !Number.isNaN(ui.rho[m]) ? fmt(ui.rho[m], 2) : "sin calcular"}`);
   grafico.setAttribute("aria-label", ui.paso === 0
     ? "Correlación de rangos con la red sin aleatorizar: 1 para todos los métodos (ninguna capa al azar)"
@@ -486,15 +505,16 @@ function pintarExactitud() {
   const grafico = $("lab-accuracy"), ex = ui.exactitudes;
   grafico.replaceChildren();
   if (!ex) return;
-  const w = 200, h = 90, izq = 34, abajo = 18, n = ex.length - 1;
+  const letra = tamLetra(grafico), w = Math.max(160, grafico.clientWidth || 200);
+  const h = Math.round(letra * 8), izq = Math.round(letra * 3.6), abajo = Math.round(letra * 1.6), n = ex.length - 1;
   grafico.setAttribute("viewBox", `0 0 ${w} ${h}`);
-  const X = (e) => izq + (e / n) * (w - izq - 8), Y = (a) => 6 + (1 - a) * (h - abajo - 6);
-  grafico.append(svg("line", { x1: izq, x2: w - 8, y1: Y(0), y2: Y(0), class: "lab-chart-track-line" }));
-  grafico.append(svg("line", { x1: izq, x2: w - 8, y1: Y(1), y2: Y(1), class: "lab-chart-track-line" }));
-  grafico.append(svg("text", { x: izq - 4, y: Y(1) + 4, "text-anchor": "end", class: "lab-chart-axis" }, "100 %"));
-  grafico.append(svg("text", { x: izq - 4, y: Y(0) + 4, "text-anchor": "end", class: "lab-chart-axis" }, "0 %"));
+  const X = (e) => izq + (e / n) * (w - izq - letra * 2.2), Y = (a) => 6 + (1 - a) * (h - abajo - 6);
+  grafico.append(svg("line", { x1: izq, x2: X(n), y1: Y(0), y2: Y(0), class: "lab-chart-track-line" }));
+  grafico.append(svg("line", { x1: izq, x2: X(n), y1: Y(1), y2: Y(1), class: "lab-chart-track-line" }));
+  grafico.append(svg("text", { x: izq - 4, y: Y(1) + letra * 0.35, "text-anchor": "end", class: "lab-chart-axis" }, "100 %"));
+  grafico.append(svg("text", { x: izq - 4, y: Y(0) + letra * 0.35, "text-anchor": "end", class: "lab-chart-axis" }, "0 %"));
   grafico.append(svg("text", { x: X(0), y: h - 3, "text-anchor": "middle", class: "lab-chart-axis" }, "0"));
-  grafico.append(svg("text", { x: X(n), y: h - 3, "text-anchor": "middle", class: "lab-chart-axis" }, String(n)));
+  grafico.append(svg("text", { x: X(n), y: h - 3, "text-anchor": "middle", class: "lab-chart-axis" }, `época ${n}`));
   grafico.append(svg("polyline", { points: ex.map((a, e) => `${X(e)},${Y(a)}`).join(" "), class: "lab-chart-line" }));
   grafico.append(svg("circle", { cx: X(ui.epoca), cy: Y(ex[ui.epoca]), r: 4, class: "lab-chart-dot" }));
   grafico.setAttribute("aria-label", `Exactitud en prueba por época, de ${pct(ex[0])} en la época 0 a ${pct(ex[n])} en la ${n}; ` +
@@ -588,6 +608,8 @@ function arrancar(modelo) {
   base.value = ui.lineaBase;
   base.addEventListener("change", () => { ui.lineaBase = base.value; solicitar(); });
   $("lab-clear").addEventListener("click", borrar);
+  // Los gráficos se dibujan en px CSS: al cambiar el ancho, se vuelven a dibujar
+  new ResizeObserver(() => { pintarRho(); pintarExactitud(); }).observe($("lab-rho"));
   lista.addEventListener("change", (e) => { if (e.target.value !== "") cargarDigito(Number(e.target.value)); });
   const paso = $("lab-step");
   paso.max = String(modelo.cascada.length);
