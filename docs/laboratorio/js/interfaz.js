@@ -231,7 +231,7 @@ function construirMapas(modelo) {
     caja.append(lienzo, rejilla);
     seccion.append(h, caja);
     contenedor.appendChild(seccion);
-    const capa = { nombre: c.nombre, titulo, conv: conv.nombre, C, H, W, lienzo, botones: [],
+    const capa = { nombre: c.nombre, titulo, conv: conv.nombre, pool: c.tipo === "maxpool", C, H, W, lienzo, botones: [],
                    imagen: lienzo.getContext("2d").createImageData(lienzo.width, lienzo.height),
                    post: c.tipo === "relu" ? "tras ReLU" : "tras max pooling" };
     for (let m = 0; m < C; m++) {
@@ -419,7 +419,7 @@ function pintarDetalle() {
   let min = Infinity, max = -Infinity;
   for (const v of pesos) { min = Math.min(min, v); max = Math.max(max, v); }
   texto += `Sesgo ${fmt(b[indice], 3)}; pesos de ${fmt(min, 3)} a ${fmt(max, 3)}.`;
-  if (nombre !== capa.conv && !capa.titulo.includes("ReLU")) {
+  if (capa.pool) {
     texto = `${nombre}: máximo de cada ventana del mapa ${indice + 1} de ${capa.conv}, sin pesos propios. ` + texto;
   }
   $("lab-detail-title").textContent = `${capa.titulo} · mapa ${indice + 1}`;
