@@ -1,12 +1,16 @@
 // La interfaz del laboratorio: el lienzo, los controles y el dibujo de los
 // resultados. Las cuentas las hace el trabajador (trabajador.js); aquí solo se
 // piden y se pintan. Para las pruebas y las medidas se expone window.cnnLab.
-import { DIVERGENTE, GRISES, INFERNO, VIRIDIS, nivel, pintar } from "./colores.js";
+import { DIVERGENTE, GRISES, VIRIDIS, nivel, pintar, ponerImagen } from "./colores.js";
 
 const raiz = document.getElementById("cnn-lab");
 const $ = (id) => document.getElementById(id);
-// Números en español: coma decimal y signo menos «−» (no el guion)
-const fmt = (x, d) => x.toLocaleString("es-ES", { minimumFractionDigits: d, maximumFractionDigits: d }).replace("-", "−");
+// Números en español: coma decimal y signo menos «−» (no el guion). Todos
+// tienen menos de cinco cifras enteras: sin separador de miles (RAE)
+const fmt = (x, d) => {
+  const texto = x.toFixed(d).replace(".", ",");
+  return /^-0(,0*)?$/.test(texto) ? texto.slice(1) : texto.replace("-", "−");
+};
 const pct = (p) => `${fmt(100 * p, 1)} %`;
 const SVG = "http://www.w3.org/2000/svg";
 // Los métodos en el orden en que los calcula el trabajador: primero los rápidos
@@ -63,7 +67,7 @@ function solicitar() {
   ui.pendiente = false;
   const id = ++ui.siguienteId;
   const peticion = { tipo: "calcular", id, epoca: ui.epoca, paso: ui.paso, lineaBase: ui.lineaBase,
-                     metodos: ORDEN_CALCULO, comparar: true, cancelable: true };
+                     metodos: ORDEN_CALCULO, comparar: true, cancelable: true, columnas: COLUMNAS };
   if (ui.pixeles) {
     peticion.pixeles = ui.pixeles;
   } else {
@@ -177,7 +181,7 @@ function construirBarras() {
 }
 
 function construirAtribucion(modelo) {
-  const etiquetas = modelo.metodos.etiquetas, conSigno = new Set(modelo.metodos.con_signo);
+  const etiquetas = modelo.metodos.etiquetas;
   ui.figuras = {};
   const contenedor = $("lab-attr");
   for (const [metodo, nombre] of Object.entries(etiquetas)) {
@@ -192,7 +196,7 @@ function construirAtribucion(modelo) {
     pie.innerHTML = `<span class="lab-attr-name">${nombre}</span> <span class="lab-attr-info"></span>`;
     fig.append(lienzo, pie);
     contenedor.appendChild(fig);
-    ui.figuras[metodo] = { el: fig, lienzo, info: pie.querySelector(".lab-attr-info"), nombre, conSigno: conSigno.has(metodo) };
+    ui.figuras[metodo] = { el: fig, lienzo, info: pie.querySelector(".lab-attr-info"), nombre };
   }
 }
 
@@ -232,25 +236,28 @@ function construirMapas(modelo) {
     seccion.append(h, caja);
     contenedor.appendChild(seccion);
     const capa = { nombre: c.nombre, titulo, conv: conv.nombre, pool: c.tipo === "maxpool", C, H, W, lienzo, botones: [],
-                   imagen: lienzo.getContext("2d").createImageData(lienzo.width, lienzo.height),
                    post: c.tipo === "relu" ? "tras ReLU" : "tras max pooling" };
-    for (let m = 0; m < C; m++) {
-      const b = document.createElement("button");
-      b.type = "button";
-      b.className = "lab-map";
-      b.tabIndex = -1;
-      b.setAttribute("aria-label", `${titulo}, mapa ${m + 1}: ver su filtro`);
-      b.setAttribute("aria-pressed", "false");
-      b.title = `${titulo} · mapa ${m + 1}`;
-      b.addEventListener("pointerenter", (e) => { if (e.pointerType === "mouse") elegir(c.nombre, m, false); });
-      b.addEventListener("focus", () => elegir(c.nombre, m, true));
-      b.addEventListener("click", () => elegir(c.nombre, m, true));
-      rejilla.appendChild(b);
+    // Los botones, de una vez; sus eventos los atiende el contenedor
+    rejilla.innerHTML = Array.from({ length: C }, (_, m) =>
+      `<button type="button" class="lab-map" tabindex="-1" aria-pressed="false" ` +
+      `data-boton="${ui.botones.length + m}" aria-label="${titulo}, mapa ${m + 1}: ver su filtro" ` +
+      `title="${titulo} · mapa ${m + 1}"></button>`).join("");
+    for (const [m, b] of Array.from(rejilla.children).entries()) {
       capa.botones.push(b);
       ui.botones.push({ boton: b, capa: c.nombre, indice: m, rejilla });
     }
     ui.capasMapa[c.nombre] = capa;
   });
+  const botonDe = (e) => {
+    const b = e.target.closest && e.target.closest(".lab-map");
+    return b ? ui.botones[Number(b.dataset.boton)] : null;
+  };
+  contenedor.addEventListener("pointerover", (e) => {
+    const b = botonDe(e);
+    if (b && e.pointerType === "mouse") elegir(b.capa, b.indice, false);
+  });
+  contenedor.addEventListener("focusin", (e) => { const b = botonDe(e); if (b) elegir(b.capa, b.indice, true); });
+  contenedor.addEventListener("click", (e) => { const b = botonDe(e); if (b) elegir(b.capa, b.indice, true); });
   contenedor.addEventListener("keydown", teclaMapas);
   contenedor.addEventListener("pointerleave", (e) => {
     if (e.pointerType === "mouse") elegir(ui.fijado.capa, ui.fijado.indice, false);
@@ -261,24 +268,6 @@ function construirMapas(modelo) {
   elegir(primera, 0, true);
 }
 
-// Todos los mapas de una capa en su lienzo, cada uno escalado al máximo de la capa
-function pintarCapa(capa, valores) {
-  const { C, H, W, imagen } = capa, datos = imagen.data, ancho = imagen.width, max = maxDe(valores);
-  capa.max = max;
-  for (let m = 0; m < C; m++) {
-    const x0 = (m % COLUMNAS) * (W + 1), y0 = Math.floor(m / COLUMNAS) * (H + 1), base = m * H * W;
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const li = 3 * nivel(valores[base + y * W + x], max), o = 4 * ((y0 + y) * ancho + x0 + x);
-        datos[o] = VIRIDIS[li];
-        datos[o + 1] = VIRIDIS[li + 1];
-        datos[o + 2] = VIRIDIS[li + 2];
-        datos[o + 3] = 255;
-      }
-    }
-  }
-  capa.lienzo.getContext("2d").putImageData(imagen, 0, 0);
-}
 
 function teclaMapas(e) {
   const actual = ui.botones.findIndex((b) => b.boton === document.activeElement);
@@ -316,12 +305,6 @@ function elegir(capa, indice, fijar) {
 }
 
 // ---------------------------------------------------------------- pintar
-function maxDe(v) {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) if (v[i] > m) m = v[i];
-  return m > 0 ? m : 1;
-}
-
 function absMax(v) {
   let m = 0;
   for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
@@ -330,8 +313,13 @@ function absMax(v) {
 
 function pintarRed(m) {
   ui.actual = m;
-  pintar($("lab-input"), m.entrada, 28, 28, (v) => nivel(v, 1), GRISES);
-  for (const capa of Object.values(ui.capasMapa)) pintarCapa(capa, m.capas[capa.nombre]);
+  // Los píxeles de colores ya vienen calculados del trabajador
+  ponerImagen($("lab-input"), m.imagenes.entrada, 28, 28);
+  for (const capa of Object.values(ui.capasMapa)) {
+    const img = m.imagenes.capas[capa.nombre];
+    capa.max = img.max;
+    ponerImagen(capa.lienzo, img.rgba, img.ancho, img.alto);
+  }
   const p = m.probs, mejor = p.indexOf(Math.max(...p));
   ui.barras.forEach((b, k) => {
     b.relleno.style.width = `${(100 * p[k]).toFixed(2)}%`;
@@ -357,19 +345,13 @@ function pintarRed(m) {
   api.updates += 1;
   api.lastMaps = {};
   api.lastRho = {};
-  pintarFiltros(m.pesos);
-  pintarDetalle();
+  // Filtros y detalle en otra tarea: ninguna tarea del hilo principal se alarga
+  setTimeout(() => { if (ui.actual === m) { pintarFiltros(m.pesos); pintarDetalle(); } }, 0);
 }
 
 function pintarMapa(m) {
   const fig = ui.figuras[m.metodo];
-  if (fig.conSigno) {
-    const s = absMax(m.mapa) || 1;
-    pintar(fig.lienzo, m.mapa, 28, 28, (v) => nivel(v + s, 2 * s), DIVERGENTE);
-  } else {
-    const s = maxDe(m.mapa);
-    pintar(fig.lienzo, m.mapa, 28, 28, (v) => nivel(v, s), INFERNO);
-  }
+  ponerImagen(fig.lienzo, m.rgba, 28, 28);
   fig.el.classList.remove("is-stale");
   const rho = m.rho === null ? "" : ` · ρ = ${Number.isNaN(m.rho) ? "—" : fmt(m.rho, 2)}`;
   fig.info.textContent = `${fmt(m.ms, 0)} ms${rho}`;
@@ -380,15 +362,13 @@ function pintarMapa(m) {
   api.timings[m.metodo] = m.ms;
   ui.rho[m.metodo] = m.rho;
   if (Object.keys(api.lastMaps).length === ORDEN_CALCULO.length) $("lab-attr").setAttribute("aria-busy", "false");
-  pintarRho();
+  if (ui.paso > 0) pintarRho();
 }
 
 function pintarDetalle() {
   const { capa: nombre, indice } = ui.seleccion;
   const capa = ui.capasMapa[nombre], m = ui.actual;
   const lienzo = $("lab-detail-map"), kernel = $("lab-detail-kernel");
-  lienzo.width = capa.W;
-  lienzo.height = capa.H;
   const plano = capa.H * capa.W;
   pintar(lienzo, m.capas[nombre].subarray(indice * plano, (indice + 1) * plano), capa.W, capa.H, (v) => nivel(v, capa.max), VIRIDIS);
   lienzo.setAttribute("aria-label", `Mapa ${indice + 1} de ${capa.titulo} ${capa.post}, ampliado`);
@@ -399,7 +379,6 @@ function pintarDetalle() {
   const s = absMax(pesos) || 1;
   let texto, pie;
   if (entradas === 1) {
-    kernel.width = kernel.height = k;
     pintar(kernel, pesos, k, k, (v) => nivel(v + s, 2 * s), DIVERGENTE);
     pie = `kernel ${k}×${k}`;
     texto = `${capa.conv}: ReLU(entrada ⋆ kernel ${k}×${k} + sesgo). `;
@@ -411,7 +390,6 @@ function pintarDetalle() {
       const gx = (c % lado) * celda, gy = Math.floor(c / lado) * celda;
       for (let y = 0; y < k; y++) for (let x = 0; x < k; x++) rejilla[(gy + y) * px + gx + x] = pesos[(c * k + y) * k + x];
     }
-    kernel.width = kernel.height = px;
     pintar(kernel, rejilla, px, px, (v) => (Number.isNaN(v) ? -1 : nivel(v + s, 2 * s)), DIVERGENTE);
     pie = `${entradas} kernels ${k}×${k}`;
     texto = `${capa.conv}: ReLU(suma de ${entradas} convoluciones + sesgo), un kernel ${k}×${k} por mapa de entrada, en orden de lectura. `;
@@ -439,21 +417,21 @@ function pintarFiltros(pesos) {
     for (let y = 0; y < k; y++) for (let x = 0; x < k; x++) rejilla[(gy + y) * px + gx + x] = w[(f * k + y) * k + x];
   }
   const s = absMax(w) || 1, lienzo = $("lab-filters");
-  lienzo.width = lienzo.height = px;
   pintar(lienzo, rejilla, px, px, (v) => (Number.isNaN(v) ? -1 : nivel(v + s, 2 * s)), DIVERGENTE);
 }
 
-// Tamaño de la letra (px CSS) con que se dibuja el texto de un gráfico
-function tamLetra(el) {
-  return parseFloat(getComputedStyle(el).fontSize) || 12;
-}
-
-// Ancho (px CSS) del más largo de `textos` con la letra de `el`
-const regla = document.createElement("canvas").getContext("2d");
-function anchoTexto(el, textos) {
-  const estilo = getComputedStyle(el);
-  regla.font = `${estilo.fontSize} ${estilo.fontFamily}`;
-  return Math.max(...textos.map((t) => regla.measureText(t).width));
+// Medidas de un gráfico (px CSS): ancho, letra y ancho del más largo de
+// `textos`. Se guardan: leerlas obliga al navegador a recalcular estilos; el
+// ResizeObserver las borra cuando cambia el ancho.
+const medidas = new Map();
+function medir(el, textos = []) {
+  if (!medidas.has(el)) {
+    const estilo = getComputedStyle(el), regla = document.createElement("canvas").getContext("2d");
+    regla.font = `${estilo.fontSize} ${estilo.fontFamily}`;
+    medidas.set(el, { ancho: el.clientWidth, letra: parseFloat(estilo.fontSize) || 12,
+                      texto: Math.max(0, ...textos.map((t) => regla.measureText(t).width)) });
+  }
+  return medidas.get(el);
 }
 
 function svg(tipo, atributos, texto) {
@@ -469,8 +447,9 @@ function pintarRho() {
   grafico.replaceChildren();
   const etiquetas = ui.modelo.metodos.etiquetas, metodos = Object.keys(etiquetas);
   // Unidades del dibujo = px CSS: el texto se ve del tamaño de la letra de la página
-  const total = Math.max(240, grafico.clientWidth || 320), letra = tamLetra(grafico);
-  const x0 = Math.ceil(anchoTexto(grafico, Object.values(etiquetas)) + letra * 0.8);
+  const medida = medir(grafico, Object.values(etiquetas)), letra = medida.letra;
+  const total = Math.max(240, medida.ancho || 320);
+  const x0 = Math.ceil(medida.texto + letra * 0.8);
   const ancho = total - x0 - letra * 3.5, alto = Math.round(letra * 1.7);
   const umbral = ui.modelo.umbral;
   grafico.setAttribute("viewBox", `0 0 ${total} ${alto * metodos.length + letra * 3}`);
@@ -505,7 +484,7 @@ function pintarExactitud() {
   const grafico = $("lab-accuracy"), ex = ui.exactitudes;
   grafico.replaceChildren();
   if (!ex) return;
-  const letra = tamLetra(grafico), w = Math.max(160, grafico.clientWidth || 200);
+  const medida = medir(grafico), letra = medida.letra, w = Math.max(160, medida.ancho || 200);
   const h = Math.round(letra * 8), izq = Math.round(letra * 3.6), abajo = Math.round(letra * 1.6), n = ex.length - 1;
   grafico.setAttribute("viewBox", `0 0 ${w} ${h}`);
   const X = (e) => izq + (e / n) * (w - izq - letra * 2.2), Y = (a) => 6 + (1 - a) * (h - abajo - 6);
@@ -598,7 +577,7 @@ function arrancar(modelo) {
                 cascada: modelo.cascada, metodos: Object.keys(modelo.metodos.etiquetas),
                 digitos: modelo.digitos.map((d) => ({ indice: d.indice, etiqueta: d.etiqueta })) };
   const lista = $("lab-digit");
-  modelo.digitos.forEach((d, i) => lista.appendChild(new Option(`un ${d.etiqueta} (n.º ${d.indice})`, String(i))));
+  lista.append(...modelo.digitos.map((d, i) => new Option(`un ${d.etiqueta} (n.º ${d.indice})`, String(i))));
   construirBarras();
   construirAtribucion(modelo);
   construirMapas(modelo);
@@ -609,7 +588,7 @@ function arrancar(modelo) {
   base.addEventListener("change", () => { ui.lineaBase = base.value; solicitar(); });
   $("lab-clear").addEventListener("click", borrar);
   // Los gráficos se dibujan en px CSS: al cambiar el ancho, se vuelven a dibujar
-  new ResizeObserver(() => { pintarRho(); pintarExactitud(); }).observe($("lab-rho"));
+  new ResizeObserver(() => { medidas.clear(); pintarRho(); pintarExactitud(); }).observe($("lab-rho"));
   lista.addEventListener("change", (e) => { if (e.target.value !== "") cargarDigito(Number(e.target.value)); });
   const paso = $("lab-step");
   paso.max = String(modelo.cascada.length);
@@ -623,9 +602,9 @@ function arrancar(modelo) {
   $("lab-input-note").textContent = `28×28 píxeles; la red recibe (x − ${fmt(modelo.media, 4)}) / ${fmt(modelo.desv, 4)}.`;
   $("lab-meta").textContent = `Pesos ${modelo.clave}, exactitud en el conjunto de prueba ${pct(modelo.exactitud)}.`;
   limpiarLienzo();
-  pintarRho();
+  // El primer dígito, en otra tarea (el gráfico lo dibuja el ResizeObserver)
   const siete = modelo.digitos.findIndex((d) => d.etiqueta === 7);
-  cargarDigito(siete >= 0 ? siete : 0);
+  setTimeout(() => cargarDigito(siete >= 0 ? siete : 0), 0);
   $("lab-status").hidden = true;
   raiz.setAttribute("aria-busy", "false");
   raiz.dataset.ready = "true";

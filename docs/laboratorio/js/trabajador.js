@@ -10,6 +10,7 @@
 //   y por cada cálculo "red", un "mapa" por método y "fin" (o "cancelado").
 import { ErrorArchivo, leerAleatorio, leerEpocas, leerModelo } from "./archivos.js";
 import * as A from "./atribucion.js";
+import { rgbaCapa, rgbaGrises, rgbaMapa } from "./colores.js";
 import { prepararDibujo } from "./preparar.js";
 import { Red } from "./red.js";
 import { argmax, softmax, spearmanAbs } from "./tensores.js";
@@ -148,11 +149,15 @@ async function calcular(t) {
   }
   const estBase = base.adelante(x), est = r === base ? estBase : r.adelante(x);
   const clase = Number.isInteger(t.clase) ? t.clase : argmax(estBase.logits);
-  const capas = {};
-  r.capas.forEach((c, i) => { if (c.tipo !== "conv" && c.salida.length === 3) capas[c.nombre] = est.salidas[i]; });
+  const capas = {}, imagenes = { entrada: rgbaGrises(raw), capas: {} };
+  r.capas.forEach((c, i) => {
+    if (c.tipo === "conv" || c.salida.length !== 3) return;
+    capas[c.nombre] = est.salidas[i];
+    if (t.columnas) imagenes.capas[c.nombre] = rgbaCapa(est.salidas[i], c.salida, t.columnas);
+  });
   const pesos = {};
   for (const c of r.capas) if (c.tipo === "conv") pesos[c.nombre] = { w: c.w, b: c.b };
-  postMessage({ tipo: "red", id: t.id, entrada: raw, normalizada: x, capas, pesos,
+  postMessage({ tipo: "red", id: t.id, entrada: raw, normalizada: x, capas, pesos, imagenes,
                 logits: est.logits, probs: softmax(est.logits), clase,
                 ms: performance.now() - inicio });
   const huella = `${t.epoca}|${t.lineaBase}|${clase}|${hashDe(x)}`;
@@ -176,7 +181,8 @@ async function calcular(t) {
     } else if (t.comparar) {
       estado.mapasBase.set(`${huella}|${metodo}`, valores);
     }
-    postMessage({ tipo: "mapa", id: t.id, metodo, mapa: valores, rho, ms });
+    const [, H, W] = m.entrada, rgba = rgbaMapa(valores, W, H, m.metodos.con_signo.includes(metodo));
+    postMessage({ tipo: "mapa", id: t.id, metodo, mapa: valores, rgba, rho, ms });
   }
   postMessage({ tipo: "fin", id: t.id, ms: performance.now() - inicio });
 }
