@@ -104,9 +104,9 @@ def test_conv_canales(model, split):
     text = facts_teoria.conv_canales_resumen()
     assert f"el canal {o} de `conv2`" in text
     assert f"Los canales {top[0]}, {top[1]} y {top[2]}," in text
-    assert f"suman el {percent(totals[top].sum() / totals.sum())}" in text
+    assert f"suman el {percent(totals[top].sum() / totals.sum(), 0)}" in text
     if totals.max() / totals.sum() < 0.5:
-        assert f"Ningún canal de entrada pasa del {percent(totals.max() / totals.sum())}" in text
+        assert f"Ningún canal de entrada pasa del {percent(totals.max() / totals.sum(), 0)}" in text
 
 
 def test_cuatro_filtros_opuestos_y_respuesta_a_un_borde():
@@ -131,13 +131,17 @@ def test_cuatro_filtros_opuestos_y_respuesta_a_un_borde():
 
 def test_cielo_bordes_con_el_codigo_de_la_pagina():
     """La frase usa el mismo recuadro de cielo que el bloque de código de la página."""
-    namespace = runpy.run_path(str(ROOT / "code" / "examples" / "bordes.py"))
+    import cnnviz.filters
+
+    # En la página, el bloque va tras el código de cnnviz/filters.py (filtros e importaciones)
+    namespace = runpy.run_path(str(ROOT / "code" / "examples" / "bordes.py"),
+                               init_globals=dict(vars(cnnviz.filters)))
     ratios = (namespace["sky"].abs().mean(dim=(1, 2)) /
               namespace["maps"].abs().mean(dim=(1, 2))).tolist()
     text = facts_bordes.cielo_bordes()
     for ratio, name in zip(ratios, ("el laplaciano", "Sobel x", "Sobel y")):
         assert ratio < 0.5
-        assert f"el {percent(ratio)} para {name}" in text
+        assert f"el {percent(ratio, 0)} para {name}" in text
 
 
 # --- Visualización -------------------------------------------------------------
@@ -171,8 +175,8 @@ def test_mapas_de_activacion(model, split):
     zeros1 = (relu1 == 0).float().mean().item()
     zeros2 = (relu2 == 0).float().mean().item()
     text = facts_visualizacion.mapas_ceros()
-    assert f"son cero el {percent(zeros2)} de los valores" in text
-    assert f"frente al {percent(zeros1)} tras `conv1`" in text
+    assert f"son cero el {percent(zeros2, 0)} de los valores" in text
+    assert f"frente al {percent(zeros1, 0)} tras `conv1`" in text
     assert ("(la mayoría)" in text) == (zeros2 > 0.5)
     assert ("en menos sitios" in text) == (zeros2 > zeros1)
 
@@ -212,9 +216,9 @@ def embedding(model, split):
 def test_vecinos_en_pca_y_tsne(embedding):
     _, _, same, _ = embedding
     text = facts_visualizacion.vecinos_proyecciones()
-    assert f"el {percent(same['pca'])} de los casos con PCA" in text
-    assert f"en el {percent(same['tsne'])} con t-SNE" in text
-    assert f"ocurre en el {percent(same['vector'])}" in text
+    assert f"el {percent(same['pca'], 0)} de los casos con PCA" in text
+    assert f"en el {percent(same['tsne'], 0)} con t-SNE" in text
+    assert f"ocurre en el {percent(same['vector'], 0)}" in text
 
 
 def test_puntos_de_tsne_en_el_grupo_de_otra_clase(embedding):
@@ -317,7 +321,7 @@ def test_maximizacion_por_clase(model, split):
     lowest = min(p.min() for p in probs.values())
     if lowest >= 0.9:
         assert f"al menos {decimal(np.floor(lowest * 100) / 100)}" in text
-    assert f"acierta el {percent(accuracy)} de los dígitos de prueba" in text
+    assert f"acierta el {percent(accuracy, 0)} de los dígitos de prueba" in text
     assert f"reconoce su clase en {hits['con']} de las 10 imágenes regularizadas y en " \
            f"{hits['sin']} de las 10 sin regularizar" in text
     assert ("no se parecen al dígito" in text) == (max(hits.values()) <= 5)
@@ -325,8 +329,8 @@ def test_maximizacion_por_clase(model, split):
     saturated = {k: np.mean(np.isclose(v.numpy(), low) | np.isclose(v.numpy(), high))
                  for k, v in images.items()}
     text = facts_visualizacion.actmax_extremos()
-    assert f"lleva el {percent(saturated['sin'])} de los píxeles" in text
-    assert f"de abajo, el {percent(saturated['con'])})" in text
+    assert f"lleva el {percent(saturated['sin'], 0)} de los píxeles" in text
+    assert f"de abajo, el {percent(saturated['con'], 0)})" in text
 
 
 def test_maximizacion_por_canal(model):

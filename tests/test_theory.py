@@ -73,7 +73,7 @@ def test_digitcnn_table_matches_layer_trace_and_numel():
     assert f"**{N(total)}**" in table
     n_fc = sum(p.numel() for p in model.fc.parameters())
     assert facts_teoria.parametros_digitcnn().startswith(
-        f"En total, {N(total)} parámetros, el {spanish.percent(n_fc / total)} en la capa final")
+        f"En total, {N(total)} parámetros, el {spanish.percent(n_fc / total, 0)} en la capa final")
 
 
 def test_weight_sharing_numbers_match_a_real_dense_layer():

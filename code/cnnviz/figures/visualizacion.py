@@ -10,16 +10,11 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .. import results
-from ..features.sanity import randomization_test
-from ..features.saliency import guided_backprop, saliency
 from .style import (current_variant, figure_width, fit_height, hide_ticks, new_figure, num,
                     scheme_colors, title, to_numpy)
 
 STAGE_LABELS = {"relu1": "conv1 + ReLU", "pool1": "pool1",
                 "relu2": "conv2 + ReLU", "pool2": "pool2"}
-CASCADE_LABELS = {(): "red entrenada", ("fc",): "fc al azar",
-                  ("fc", "conv2"): "fc y conv2\nal azar",
-                  ("fc", "conv2", "conv1"): "todas las capas\nal azar"}
 VIRIDIS = matplotlib.colormaps["viridis"]
 # Color del marco de los filtros que se parecen a un borde y del peor parche
 HIGHLIGHT = "#f28e2b"
@@ -231,34 +226,3 @@ def fig_actmax_canales():
           f"0–{results.N_CHANNELS - 1} de conv2 (bajo el canal: activación media alcanzada)")
     return fit_height(fig)
 
-
-def fig_cordura():
-    """Prueba de aleatorización: saliencia y retropropagación guiada con capas al azar."""
-    model = results.model()
-    x, y = results.examples(results.EXAMPLE_CLASSES[1:3])
-    narrow = current_variant().narrow
-    methods = ((saliency, "saliencia"), (guided_backprop, "guiada"))
-    with results.one_thread():
-        tests = [randomization_test(model, x, y, method, seed=0) for method, _ in methods]
-    n_steps = len(tests[0]) + 1          # la entrada y cada paso de la cascada
-    fig = new_figure(figure_width(), 7.2 if narrow else 6.4)
-    # axes[mapa, paso]: en la ancha, una fila por mapa; en la estrecha, una columna
-    axes = fig.subplots(n_steps, 4).T if narrow else fig.subplots(4, n_steps)
-    for m, (_, method_name) in enumerate(methods):
-        for d in range(len(x)):
-            row = 2 * m + d
-            _show_digit(axes[row, 0], x[d], f"un {y[d].item()}\n{method_name}")
-            for col, (layers, maps, rho) in enumerate(tests[m], start=1):
-                ax = axes[row, col]
-                ax.imshow(np.abs(to_numpy(maps[d, 0])), cmap="magma")
-                if narrow:
-                    ax.set_title(f"ρ = {num(rho[d])}", fontsize=8)
-                    if row == 0:
-                        ax.set_ylabel(CASCADE_LABELS[layers].replace("al azar", "\nal azar")
-                                      .replace("\n\n", "\n"), fontsize=8)
-                else:
-                    ax.set_title(f"{CASCADE_LABELS[layers]}\nρ = {num(rho[d])}", fontsize=8)
-                hide_ticks(ax)
-    title(fig, "Prueba de aleatorización del modelo: |mapa| con la red entrenada y con "
-          "capas reiniciadas al azar (ρ: Spearman con el de la red entrenada)")
-    return fit_height(fig)

@@ -25,7 +25,7 @@ def cielo_bordes():
     if max(ratios) >= 0.5:
         raise ValueError(f"en el cielo la respuesta no es pequeña: {ratios}")
     names = ("el laplaciano", "Sobel x", "Sobel y")
-    parts = [f"el {spanish.percent(r)} para {n}" for r, n in zip(ratios, names)]
+    parts = [f"el {spanish.percent(r, 0)} para {n}" for r, n in zip(ratios, names)]
     return (f"En el recuadro del cielo, la respuesta media de cada filtro es solo una "
             f"fracción de su media en toda la imagen: {', '.join(parts[:-1])} y {parts[-1]}. "
             "Los filtros paso alto apenas responden en las zonas uniformes.")

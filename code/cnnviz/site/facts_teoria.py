@@ -31,12 +31,12 @@ def conv_canales_resumen():
     largest = totals.max() / totals.sum()
     verdict = ("más de la mitad" if share >= 0.5 else
                f"menos de la mitad: los otros {n_in - len(ex.top)} aportan el resto")
-    alone = (f" Ningún canal de entrada pasa del {spanish.percent(largest)} del total: la "
+    alone = (f" Ningún canal de entrada pasa del {spanish.percent(largest, 0)} del total: la "
              "salida no la explica un mapa de la primera capa por separado, sino la "
              "combinación de todos." if largest < 0.5 else "")
     return (f"En la figura, el canal {ex.channel} de `conv2` (el que más se activa con este "
             f"{ex.digit}) recibe los {n_in} mapas de `pool1`. Los canales {top}, los que más "
-            f"aportan, suman el {spanish.percent(share)} del aporte total en valor absoluto, "
+            f"aportan, suman el {spanish.percent(share, 0)} del aporte total en valor absoluto, "
             f"{verdict}.{alone}")
 
 
@@ -80,7 +80,7 @@ def parametros_digitcnn():
     fc = DigitCNN().fc
     n_fc = linear_params(fc.in_features, fc.out_features)
     total = sum(r[-1] for r in rows) + n_fc
-    return (f"En total, {N(total)} parámetros, el {spanish.percent(n_fc / total)} en la capa "
+    return (f"En total, {N(total)} parámetros, el {spanish.percent(n_fc / total, 0)} en la capa "
             "final: una capa totalmente conectada es cara porque cada salida tiene un peso "
             "por cada entrada.")
 

@@ -58,15 +58,15 @@ def mapas_ceros():
     z1, z2 = act.zero_fraction["relu1"], act.zero_fraction["relu2"]
     most = " (la mayoría)" if z2 > 0.5 else ""
     compare = "menos" if z2 > z1 else "más"
-    return (f"Tras `conv2` + ReLU son cero el {percent(z2)} de los valores{most}, frente al "
-            f"{percent(z1)} tras `conv1` + ReLU: cada canal de la segunda capa se enciende "
+    return (f"Tras `conv2` + ReLU son cero el {percent(z2, 0)} de los valores{most}, frente al "
+            f"{percent(z1, 0)} tras `conv1` + ReLU: cada canal de la segunda capa se enciende "
             f"en {compare} sitios que los de la primera.")
 
 
 def vecinos_proyecciones():
     emb = results.embedding()
     same = emb.nearest_same
-    pca, tsne, vector = (percent(same[k]) for k in ("pca", "tsne", "vector"))
+    pca, tsne, vector = (percent(same[k], 0) for k in ("pca", "tsne", "vector"))
     text = (f"En la figura, con los {integer(len(emb.labels))} dígitos de prueba, el vecino "
             f"más cercano de cada punto es de su misma clase en el {pca} de los casos con PCA "
             f"y en el {tsne} con t-SNE. En el propio vector de {integer(emb.dims)} valores "
@@ -148,9 +148,9 @@ def actmax_extremos():
     plain, regular = res.saturated["sin"], res.saturated["con"]
     if plain <= regular:
         raise ValueError(f"sin regularizar no hay más píxeles saturados: {res.saturated}")
-    return (f"Sin más, el ascenso por gradiente lleva el {percent(plain)} de los píxeles a "
+    return (f"Sin más, el ascenso por gradiente lleva el {percent(plain, 0)} de los píxeles a "
             f"negro o blanco puros, los extremos del rango (con la regularización de abajo, "
-            f"el {percent(regular)}).")
+            f"el {percent(regular, 0)}).")
 
 
 def actmax_clases_resumen():
@@ -167,7 +167,7 @@ def actmax_clases_resumen():
     return (f"{sure} ¿Se parecen a dígitos? Una medida sencilla es compararlas píxel a píxel "
             "con el dígito medio de cada clase del entrenamiento y quedarse con la clase "
             "más correlacionada. Ese clasificador de plantillas acierta el "
-            f"{percent(res.template_accuracy)} de los dígitos de prueba, pero reconoce su "
+            f"{percent(res.template_accuracy, 0)} de los dígitos de prueba, pero reconoce su "
             f"clase en {hits['con']} de las 10 imágenes regularizadas y en {hits['sin']} de "
             f"las 10 sin regularizar, {looks}.")
 
