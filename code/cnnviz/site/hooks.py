@@ -42,6 +42,7 @@ def on_files(files, config):
     figure_build = _cnnviz("site.figure_build")
     notebooks = _cnnviz("site.notebooks")
     figures = _cnnviz("figures")
+    files = _cnnviz("site.search_index").patch_spanish_search(files, config)   # tildes
     sizes = {}
     if _state["skip"]:
         _state.update(sizes={}, figures=figures.FIGURES)
