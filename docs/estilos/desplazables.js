@@ -1,13 +1,26 @@
-// Las fórmulas y tablas que no caben y se desplazan en horizontal se pueden
-// enfocar con el teclado (y desplazar con las flechas); si caben, no son una
-// parada más del tabulador. Los bloques de código ya los gestiona Material.
+// Contenedores que se desplazan en horizontal (fórmulas, tablas, código):
+// - data-mas="izquierda derecha" dice por qué lados sigue el contenido, y el
+//   CSS (extra.css) difumina ese borde;
+// - las fórmulas y tablas que se desplazan se pueden enfocar con el teclado
+//   (y desplazar con las flechas); si caben, no son una parada más del
+//   tabulador. Los bloques de código los hace enfocables Material.
 // Material envuelve las tablas al arrancar: se espera al evento «load».
 addEventListener("load", () => {
   const update = box => {
-    if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
+    const max = box.scrollWidth - box.clientWidth;
+    const sides = [];
+    if (max > 1 && box.scrollLeft > 1) sides.push("izquierda");
+    if (max > 1 && box.scrollLeft < max - 1) sides.push("derecha");
+    if (sides.length) box.dataset.mas = sides.join(" ");
+    else delete box.dataset.mas;
+    if (box.matches("code")) return;
+    if (max > 1) box.setAttribute("tabindex", "0");
     else box.removeAttribute("tabindex");
   };
   const observer = new ResizeObserver(entries => entries.forEach(e => update(e.target)));
-  document.querySelectorAll(".md-typeset .formula, .md-typeset__scrollwrap")
-    .forEach(box => observer.observe(box));
+  document.querySelectorAll(".md-typeset .formula, .md-typeset__scrollwrap, .md-typeset pre > code")
+    .forEach(box => {
+      observer.observe(box);
+      box.addEventListener("scroll", () => update(box), { passive: true });
+    });
 });

@@ -1,0 +1,152 @@
+"""En un teléfono (390×844, táctil): nada cortado ni desbordado sin una señal.
+
+Para cada página del menú, en Chromium con Playwright:
+- la página no se desplaza en horizontal;
+- todo elemento visible del artículo cabe en su contenedor o está dentro de
+  uno que se desplaza (fórmulas, tablas, código), nunca en uno que lo corte;
+- cada contenedor que se desplaza muestra una señal visible en el borde por
+  el que sigue el contenido (se comprueba en píxeles, con el contenido oculto:
+  el borde cambia entre el principio y el final del desplazamiento);
+- nada se desplaza en vertical dentro del artículo;
+- cada figura con variante estrecha en el sitio se sirve en esa variante.
+Deja una captura de la página entera en capturas/<página>-telefono.png.
+"""
+
+import io
+from pathlib import PurePosixPath
+
+import pytest
+from conftest import SCREENSHOT_DIR, nav_pages
+from reader import PHONE, open_fully, reader_page, shown_images
+
+PAGES = nav_pages()
+
+# Elementos que sobresalen de su contenedor: si este se desplaza, se anota
+# (el contenedor) para comprobar su señal; si no, es un problema.
+OVERFLOW_JS = """() => {
+    const visible = el => el.checkVisibility({visibilityProperty: true, checkVisibilityCSS: true});
+    const clipping = el => {
+        const s = getComputedStyle(el);
+        return s.overflowX !== "visible" || s.overflowY !== "visible";
+    };
+    const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+        + (typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+    const vw = document.documentElement.clientWidth;
+    const problems = [], scrollers = new Set(), vertical = new Set();
+    for (const el of document.querySelectorAll("article *")) {
+        if (!visible(el)) continue;
+        const r = el.getBoundingClientRect();
+        if (!r.width || !r.height) continue;
+        let box = el.parentElement;
+        while (box && !clipping(box)) box = box.parentElement;
+        const b = box ? box.getBoundingClientRect() : {left: 0, right: vw};
+        if (box && clipping(box) && box.scrollHeight > box.clientHeight + 1
+                && /(auto|scroll)/.test(getComputedStyle(box).overflowY)
+                && box.closest("article")) vertical.add(box);
+        if (box && getComputedStyle(box).overflowY !== "visible"
+                && (r.bottom > b.bottom + 1 || r.top < b.top - 1)
+                && box.scrollHeight <= box.clientHeight + 1)
+            problems.push(`${name(el)} queda cortado en vertical por ${name(box)}`);
+        if (r.right <= b.right + 1 && r.left >= b.left - 1) continue;
+        const scrolls = box && /(auto|scroll)/.test(getComputedStyle(box).overflowX)
+            && box.scrollWidth > box.clientWidth + 1;
+        if (scrolls) { scrollers.add(box); continue; }
+        problems.push(`${name(el)} sobresale ${Math.round(Math.max(r.right - b.right, b.left - r.left))} px `
+            + (box ? `de ${name(box)}, que lo corta` : "de la pantalla"));
+    }
+    let i = 0;
+    for (const s of scrollers) s.dataset.desplazable = String(i++);
+    return {problems: [...new Set(problems)].slice(0, 20), scrollers: i,
+            vertical: [...vertical].map(name),
+            pageWidth: document.documentElement.scrollWidth, viewport: vw};
+}"""
+
+HIDE_CONTENT = """
+.cnnviz-sin-contenido, .cnnviz-sin-contenido * {
+  color: transparent !important; -webkit-text-fill-color: transparent !important;
+  caret-color: transparent !important; }
+.cnnviz-sin-contenido * { visibility: hidden !important; }
+"""
+
+
+def _right_edge(page, selector):
+    from PIL import Image
+
+    shot = page.locator(selector).screenshot(scale="css", animations="disabled")
+    img = Image.open(io.BytesIO(shot)).convert("L")
+    return img.crop((img.width - 14, 0, img.width - 2, img.height))
+
+
+def cue_difference(page, selector):
+    """Diferencia media (0–255) del borde derecho, sin contenido, entre el
+    principio del desplazamiento y el final: sin señal visible, 0."""
+    from PIL import ImageChops, ImageStat
+
+    page.evaluate(f"""() => {{ const el = document.querySelector('{selector}');
+        el.scrollIntoView({{block: "center"}});
+        el.scrollLeft = 0; el.classList.add("cnnviz-sin-contenido"); }}""")
+    start = _right_edge(page, selector)
+    page.evaluate(f"document.querySelector('{selector}').scrollLeft = 1e6")
+    page.wait_for_timeout(100)   # el evento «scroll» y lo que cambie con él
+    end = _right_edge(page, selector)
+    page.evaluate(f"""() => {{ const el = document.querySelector('{selector}');
+        el.scrollLeft = 0; el.classList.remove("cnnviz-sin-contenido"); }}""")
+    return ImageStat.Stat(ImageChops.difference(start, end)).mean[0]
+
+
+@pytest.mark.parametrize("src, url", PAGES, ids=[s for s, _ in PAGES])
+def test_phone_nothing_clipped_without_cue(browser, served_site, src, url):
+    with reader_page(browser, served_site, device=PHONE) as page:
+        open_fully(page, url)
+        SCREENSHOT_DIR.mkdir(exist_ok=True)
+        name = src.rsplit(".", 1)[0].replace("/", "_")
+        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-telefono.png"), full_page=True,
+                        scale="css")
+        result = page.evaluate(OVERFLOW_JS)
+        assert result["pageWidth"] <= result["viewport"], (
+            f"{src}: la página se desplaza en horizontal ({result['pageWidth']} px en "
+            f"{result['viewport']})")
+        assert result["problems"] == [], f"{src}: {result['problems']}"
+        assert result["vertical"] == [], f"{src}: se desplazan en vertical: {result['vertical']}"
+        page.add_style_tag(content=HIDE_CONTENT)
+        weak = []
+        for i in range(result["scrollers"]):
+            selector = f'[data-desplazable="{i}"]'
+            diff = cue_difference(page, selector)
+            if diff < 2:
+                weak.append(page.evaluate(f"""() => {{ const el = document.querySelector('{selector}');
+                    return el.tagName + "." + el.className + ": " + el.textContent.trim().slice(0, 40); }}"""))
+        assert weak == [], f"{src}: se desplazan sin señal visible en el borde: {weak}"
+        assert page.problems == [], f"{src}: {page.problems}"
+
+
+def narrow_variant(path):
+    """figuras/x.png -> figuras/x-estrecha.png (y lo mismo con -oscuro)."""
+    p = PurePosixPath(path)
+    stem = p.stem
+    dark = stem.endswith("-oscuro")
+    base = stem.removesuffix("-oscuro")
+    if base.endswith("-estrecha"):
+        return None
+    return str(p.with_name(f"{base}-estrecha{'-oscuro' if dark else ''}.png"))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_phone_gets_narrow_figure_variants(browser, served_site, built_site, scheme):
+    """Toda figura que el sitio tiene en versión estrecha llega así al teléfono."""
+    served, checked = [], 0
+    for src, url in PAGES:
+        with reader_page(browser, served_site, scheme=scheme, device=PHONE) as page:
+            open_fully(page, url)
+            for img in shown_images(page):
+                path = img["path"].lstrip("/")
+                narrow = narrow_variant(path)
+                if narrow and (built_site / narrow).is_file():
+                    checked += 1
+                    if path != narrow:
+                        served.append(f"{src}: {path} en vez de {narrow}")
+    if checked == 0:
+        figures = sorted(p.name for p in (built_site / "figuras").glob("*-estrecha*.png"))
+        assert figures == [], f"hay variantes estrechas {figures} que ninguna página muestra"
+        pytest.skip("ninguna figura del sitio tiene variante estrecha (figuras/*-estrecha.png)")
+    assert served == [], "el teléfono recibe la variante ancha:\n" + "\n".join(served)
