@@ -79,6 +79,7 @@ def restyle(fig):
     """
     colors = scheme_colors()
     bg, fg = colors["background"], over(colors["foreground"], colors["background"])
+    fig.draw_without_rendering()    # crea lo que matplotlib crea al dibujar (marcas de los ejes)
     old_bg = fig.get_facecolor()
     fig.set_facecolor(bg)
     for subfig in fig.subfigs:
@@ -86,6 +87,12 @@ def restyle(fig):
     for ax in fig.axes:
         if _is_light(ax.get_facecolor()) or ax.get_facecolor() == old_bg:
             ax.set_facecolor(bg)
+        for axis in (ax.xaxis, ax.yaxis):   # también las marcas que se creen al volver a dibujar
+            ticks = axis.get_major_ticks()
+            if ticks and _is_dark(ticks[0].label1.get_color()):
+                axis.set_tick_params(which="both", labelcolor=fg)
+            if ticks and _is_dark(ticks[0].tick1line.get_color()):
+                axis.set_tick_params(which="both", color=fg)
     for text in fig.findobj(Text):
         if text.get_text() and not _on_image(text):
             color = text.get_color()
