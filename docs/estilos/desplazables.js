@@ -11,9 +11,13 @@ addEventListener("load", () => {
     const sides = [];
     if (max > 1 && box.scrollLeft > 1) sides.push("izquierda");
     if (max > 1 && box.scrollLeft < max - 1) sides.push("derecha");
-    if (sides.length) box.dataset.mas = sides.join(" ");
-    else delete box.dataset.mas;
-    if (box.matches("code")) return;
+    // Solo se escribe lo que cambia: cada cambio obliga a recalcular estilos
+    const more = sides.join(" ");
+    if (more !== (box.dataset.mas || "")) {
+      if (more) box.dataset.mas = more;
+      else delete box.dataset.mas;
+    }
+    if (box.matches("code") || (max > 1) === box.hasAttribute("tabindex")) return;
     if (max > 1) box.setAttribute("tabindex", "0");
     else box.removeAttribute("tabindex");
   };

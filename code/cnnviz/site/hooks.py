@@ -42,7 +42,6 @@ def on_files(files, config):
     figure_build = _cnnviz("site.figure_build")
     notebooks = _cnnviz("site.notebooks")
     figures = _cnnviz("figures")
-    files = _cnnviz("site.search_index").patch_spanish_search(files, config)   # tildes
     sizes = {}
     if _state["skip"]:
         _state.update(sizes={}, figures=figures.FIGURES)
@@ -106,12 +105,10 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     if page.file.abs_src_path and page.file.abs_src_path.endswith(".ipynb"):
         notebooks = _cnnviz("site.notebooks")
-        notebook_page = _cnnviz("site.notebook_page")
         try:
             html = notebooks.apply_image_alts(html, page.file.abs_src_path)
-            html = notebooks.make_code_focusable(html)
-            return notebook_page.for_page(html, page, config)   # sin CSS de Jupyter, PNG claro/oscuro
-        except (notebooks.NotebookError, notebook_page.NotebookPageError) as exc:
+            return notebooks.make_code_focusable(html)
+        except notebooks.NotebookError as exc:
             raise PluginError(str(exc)) from exc
     html = _cnnviz("site.mathml").render_math(html)
     page_code = _cnnviz("site.page_code")
