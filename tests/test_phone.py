@@ -150,3 +150,42 @@ def test_phone_gets_narrow_figure_variants(browser, served_site, built_site, sch
         assert figures == [], f"hay variantes estrechas {figures} que ninguna página muestra"
         pytest.skip("ninguna figura del sitio tiene variante estrecha (figuras/*-estrecha.png)")
     assert served == [], "el teléfono recibe la variante ancha:\n" + "\n".join(served)
+
+
+def swipe(page, x, y, dx):
+    """Desliza un dedo en horizontal (eventos táctiles de verdad, vía CDP)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent",
+                 {"type": "touchMove", "touchPoints": [{"x": x + dx * step / 10, "y": y}]})
+        page.wait_for_timeout(16)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_timeout(300)
+
+
+@pytest.mark.parametrize("url", ["teoria/", "practica/entrenar/"])
+def test_phone_lightbox_shows_wide_figure_at_legible_size(browser, served_site, url):
+    """Al tocar una figura ancha, el visor la muestra a su tamaño natural y el
+    dedo la desplaza (en vez de pasar a otra figura)."""
+    with reader_page(browser, served_site, device=PHONE) as page:
+        open_fully(page, url)
+        widths = page.locator("article a.glightbox:visible img").evaluate_all(
+            "imgs => imgs.map(i => i.naturalWidth)")
+        widest = max(range(len(widths)), key=widths.__getitem__)
+        assert widths[widest] > 600, f"{url}: no hay figuras anchas ({widths})"
+        link = page.locator("article a.glightbox:visible").nth(widest)
+        link.scroll_into_view_if_needed()
+        link.tap()
+        image = page.locator(".gslide.current img")
+        image.wait_for()
+        page.wait_for_function("() => { const i = document.querySelector('.gslide.current img');"
+                               " return i.complete && i.naturalWidth > 0; }")
+        page.wait_for_timeout(600)          # animación de apertura
+        shown = image.evaluate("i => [i.getBoundingClientRect().width, i.naturalWidth, i.currentSrc]")
+        assert shown[0] >= shown[1] - 1, f"{url}: el visor la encoge a {shown[0]:.0f} px de {shown[1]}"
+        box = page.locator(".gslide.current .gslide-media")
+        swipe(page, 300, image.bounding_box()["y"] + 40, -200)
+        assert box.evaluate("b => b.scrollLeft") > 100, f"{url}: el dedo no desplaza la figura"
+        assert image.evaluate("i => i.currentSrc") == shown[2], f"{url}: pasó a otra figura"
+        assert page.problems == [], page.problems
