@@ -98,8 +98,9 @@ def tiny_notebook(tmp_path, dark=True):
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("# Título\n\nTexto."),
-        nbformat.v4.new_code_cell("x = 1  # comentario\nprint(x)", outputs=[
+        nbformat.v4.new_code_cell("x = 1  # comentario\nprint(x)\nprint(x + 1)", outputs=[
             nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+            nbformat.v4.new_output("stream", name="stdout", text="2\n"),
             nbformat.v4.new_output("display_data", data={
                 "image/png": base64.b64encode(image.data).decode()},
                 metadata={"image/png": metadata}),
@@ -135,7 +136,7 @@ def test_notebook_page_is_light_and_material_native(tmp_path):
     assert len(code) == 1 and "comentario" in code[0].text
     output = soup.select(".jp-OutputArea-output div.language-text.highlight")
     assert len(output) == 1 and output[0].select_one(".filename").text == "Salida"
-    assert output[0].code.text == "1\n"
+    assert output[0].code.text == "1\n2\n"                # dos print, un bloque
     assert soup.select_one("h1 a.headerlink")["title"] == "Enlace a esta sección"
     assert not soup.select("[tabindex]")                  # sin paradas del tabulador de más
 
@@ -155,3 +156,17 @@ def test_notebook_image_without_dark_variant_is_an_error(tmp_path):
     path, _ = tiny_notebook(tmp_path, dark=False)
     with pytest.raises(NotebookPageError, match="variante oscura.*as_image"):
         render_page(path, tmp_path / "site")
+
+
+def test_downloaded_notebooks_keep_alt_but_not_dark_copies(built_site):
+    """El .ipynb que se descarga trae sus imágenes con texto alternativo y sin la
+    variante oscura, que solo usa el sitio (y que está junto a la página)."""
+    notebooks = sorted(built_site.glob("practica/*/*.ipynb"))
+    assert len(notebooks) >= 2
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        metadata = [o.get("metadata", {}).get("image/png", {}) for c in nb.cells
+                    for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+        assert metadata, path.name
+        assert all(m.get("alt") and DARK_PNG_KEY not in m for m in metadata), path.name
+        assert len(list((path.parent / "salidas").glob("*.png"))) == 2 * len(metadata)

@@ -81,11 +81,29 @@ def _material_block(soup, pre, language, title=None):
     return block
 
 
+def _merge_text_outputs(soup):
+    """Salidas de texto seguidas de una celda (varios ``print``), en un solo bloque."""
+    for child in soup.select(".jp-OutputArea-child"):
+        if child.parent is None:
+            continue                      # ya unida a la anterior
+        pre = child.select_one(".jp-RenderedText[data-mime-type='text/plain'] > pre")
+        following = child.find_next_sibling(class_="jp-OutputArea-child")
+        while pre is not None and following is not None:
+            nxt = following.select_one(".jp-RenderedText[data-mime-type='text/plain'] > pre")
+            if nxt is None:
+                break
+            pre.extend(list(nxt.contents))
+            after = following.find_next_sibling(class_="jp-OutputArea-child")
+            following.decompose()
+            following = after
+
+
 def _code_cells(soup):
     """Celdas de código y salidas de texto como bloques de código de Material."""
     for div in soup.select("div.highlight-ipynb"):
         language = next((c[3:] for c in div.get("class", []) if c.startswith("hl-")), "python")
         div.replace_with(_material_block(soup, div.find("pre"), language))
+    _merge_text_outputs(soup)
     for div in soup.select(".jp-RenderedText"):
         pre = div.find("pre")
         if pre is not None:
@@ -152,3 +170,22 @@ def for_page(page_html, page, config):
     title = toc.get("permalink_title", "Enlace a esta sección")
     dest_dir = os.path.dirname(page.file.dest_uri)
     return to_material(page_html, page.file.abs_src_path, config["site_dir"], dest_dir, title)
+
+
+def strip_dark_variants(notebook_path):
+    """Quita las variantes oscuras del .ipynb que se descarga desde la página.
+
+    Solo las usa el sitio; en Jupyter se ve la imagen clara, y sin ellas el
+    cuaderno pesa la mitad.
+    """
+    nb = nbformat.read(notebook_path, as_version=4)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            output.get("metadata", {}).get("image/png", {}).pop(DARK_PNG_KEY, None)
+    nbformat.write(nb, notebook_path)
+
+
+def downloaded_copy(page, config):
+    """Ruta del .ipynb que mkdocs-jupyter copia junto a la página (include_source)."""
+    dest_dir = Path(config["site_dir"]) / os.path.dirname(page.file.dest_uri)
+    return dest_dir / os.path.basename(page.file.abs_src_path)

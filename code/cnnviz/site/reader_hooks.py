@@ -7,7 +7,8 @@ Se cargan junto a hooks.py (``hooks:`` en mkdocs.yml):
   hooks.py, que pone los textos alternativos (prioridad 10), y antes de
   glightbox, que envuelve las imágenes (prioridad 0);
 - on_post_page: ni el visor de imágenes ni el guion de Material bloquean el
-  primer dibujo (page_speed.py).
+  primer dibujo (page_speed.py); el .ipynb que se descarga, sin las
+  variantes oscuras de sus imágenes (solo las usa el sitio).
 
 Como hooks.py, importa ``cnnviz`` en cada evento: tras cada construcción de
 ``mkdocs serve`` se usa el código recién editado.
@@ -42,8 +43,12 @@ def on_page_content(html, page, config, files):
         raise PluginError(str(exc)) from exc
 
 
-@event_priority(-10)
+@event_priority(-10)   # después de mkdocs-jupyter, que copia el .ipynb junto a la página
 def on_post_page(output, page, config):
+    if (page.file.abs_src_path or "").endswith(".ipynb"):
+        copy = _cnnviz("site.notebook_page").downloaded_copy(page, config)
+        if copy.is_file():
+            _cnnviz("site.notebook_page").strip_dark_variants(copy)
     page_speed = _cnnviz("site.page_speed")
     try:
         return page_speed.speed_up(output)
