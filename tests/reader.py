@@ -50,10 +50,14 @@ def open_fully(page, url):
             img.scrollIntoView();
             await new Promise(r => setTimeout(r, 20));
         }
+        // Si alguna aún no empezó a cargar, que cargue ya (no cambia cuál se elige)
+        for (const img of document.images) {
+            if (img.checkVisibility() && !img.complete) img.loading = "eager";
+        }
         window.scrollTo(0, 0);
     }""")
     page.wait_for_function("""Array.from(document.images)
-        .every(i => !i.checkVisibility() || (i.complete && i.naturalWidth > 0))""", timeout=60000)
+        .every(i => !i.checkVisibility() || (i.complete && i.naturalWidth > 0))""", timeout=120000)
     page.wait_for_timeout(200)   # ResizeObserver y demás tras la carga
 
 

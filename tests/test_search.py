@@ -90,3 +90,13 @@ def test_suggestion_keeps_accents(search_page):
     search(search_page, "visuali")
     suggestion = search_page.locator(".md-search__suggest").inner_text()
     assert suggestion.replace("\xa0", " ") == "visualización"
+
+
+def test_missing_terms_shown_as_typed(search_page):
+    """Material dice qué palabras le faltan a cada resultado: con las palabras
+    tecleadas, no con las raíces que usa el índice («activ», «map»)."""
+    typed = ["mapas", "activacion", "sobel"]
+    search(search_page, " ".join(typed))
+    missing = search_page.locator(".md-search-result__terms del").all_inner_texts()
+    assert missing, "ningún resultado dice qué le falta (¿cambió Material?)"
+    assert set(missing) <= set(typed), missing
