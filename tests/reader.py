@@ -34,7 +34,10 @@ def reader_page(browser, base_url, scheme="light", device=DESKTOP):
     context.route("**/*", route)
     page.on("console", lambda msg: msg.type == "error" and page.problems.append(msg.text))
     page.on("pageerror", lambda exc: page.problems.append(str(exc)))
-    page.on("requestfailed", lambda req: page.problems.append(f"falló {req.url}"))
+    # Una petición cancelada (una imagen diferida que deja de verse al cambiar
+    # de esquema) no es un fallo
+    page.on("requestfailed", lambda req: "ERR_ABORTED" not in (req.failure or "")
+            and page.problems.append(f"falló {req.url} ({req.failure})"))
     try:
         yield page
     finally:

@@ -32,9 +32,23 @@ def wrong_scheme_images(page, built_site, scheme):
     return wrong
 
 
+def contrast_failures(page):
+    """Nodos sin contraste suficiente según axe-core (regla color-contrast)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => await axe.run(document,
+        {runOnly: {type: "rule", values: ["color-contrast"]}})""")
+    return [(node["target"], node["any"][0]["message"][:160] if node["any"] else "")
+            for v in result["violations"] for node in v["nodes"]]
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("src, url", PAGES, ids=[s for s, _ in PAGES])
-def test_images_drawn_for_the_scheme(browser, served_site, built_site, src, url, scheme):
+def test_scheme_images_and_contrast(browser, served_site, built_site, src, url, scheme):
+    if not AXE.is_file():
+        message = "falta axe-core: ejecuta ./scripts/setup-browser (necesita npm)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
     with reader_page(browser, served_site, scheme=scheme) as page:
         open_fully(page, url)
         assert page.evaluate("document.body.dataset.mdColorScheme") == MATERIAL_SCHEME[scheme]
@@ -42,8 +56,10 @@ def test_images_drawn_for_the_scheme(browser, served_site, built_site, src, url,
             SCREENSHOT_DIR.mkdir(exist_ok=True)
             name = src.rsplit(".", 1)[0].replace("/", "_")
             page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-oscuro.png"), full_page=True)
+        failing = contrast_failures(page)
         wrong = wrong_scheme_images(page, built_site, scheme)
         assert wrong == [], f"{src}: imágenes de otro esquema en {scheme}: {wrong}"
+        assert failing == [], f"{src} ({scheme}): {len(failing)} sin contraste: {failing[:8]}"
         assert page.problems == [], f"{src}: {page.problems}"
 
 
@@ -59,21 +75,3 @@ def test_toggle_switches_notebook_images(browser, served_site, built_site):
         light = [img["path"] for img in shown_images(page)]
         assert len(light) == len(dark) and set(light).isdisjoint(dark)
         assert wrong_scheme_images(page, built_site, "light") == []
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("src, url", PAGES, ids=[s for s, _ in PAGES])
-def test_text_contrast(browser, served_site, src, url, scheme):
-    if not AXE.is_file():
-        message = "falta axe-core: ejecuta ./scripts/setup-browser (necesita npm)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    with reader_page(browser, served_site, scheme=scheme) as page:
-        open_fully(page, url)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("""async () => await axe.run(document,
-            {runOnly: {type: "rule", values: ["color-contrast"]}})""")
-        failing = [(node["target"], node["any"][0]["message"][:160] if node["any"] else "")
-                   for v in result["violations"] for node in v["nodes"]]
-        assert failing == [], f"{src} ({scheme}): {len(failing)} sin contraste: {failing[:8]}"

@@ -8,8 +8,10 @@ Para cada página del menú, en Chromium con Playwright:
   el que sigue el contenido (se comprueba en píxeles, con el contenido oculto:
   el borde cambia entre el principio y el final del desplazamiento);
 - nada se desplaza en vertical dentro del artículo;
-- cada figura con variante estrecha en el sitio se sirve en esa variante.
-Deja una captura de la página entera en capturas/<página>-telefono.png.
+- cada figura con variante estrecha en el sitio se sirve en esa variante, en
+  claro y, tras pulsar el botón de la cabecera, en oscuro;
+- en el visor, una figura ancha se ve a su tamaño natural y el dedo la desplaza.
+Deja capturas de la página entera: capturas/<página>-telefono(-oscuro).png.
 """
 
 import io
@@ -94,12 +96,33 @@ def cue_difference(page, selector):
     return ImageStat.Stat(ImageChops.difference(start, end)).mean[0]
 
 
+def narrow_variant(path):
+    """figuras/x.png -> figuras/x-estrecha.png (y lo mismo con -oscuro)."""
+    p = PurePosixPath(path)
+    dark = p.stem.endswith("-oscuro")
+    base = p.stem.removesuffix("-oscuro")
+    if base.endswith("-estrecha"):
+        return None
+    return str(p.with_name(f"{base}-estrecha{'-oscuro' if dark else ''}.png"))
+
+
+def wide_instead_of_narrow(page, built_site):
+    """Figuras que el sitio tiene en versión estrecha y llegan anchas: [(ancha, estrecha)]."""
+    wrong = []
+    for img in shown_images(page):
+        path = img["path"].lstrip("/")
+        narrow = narrow_variant(path)
+        if narrow and (built_site / narrow).is_file() and path != narrow:
+            wrong.append((path, narrow))
+    return wrong
+
+
 @pytest.mark.parametrize("src, url", PAGES, ids=[s for s, _ in PAGES])
-def test_phone_nothing_clipped_without_cue(browser, served_site, src, url):
+def test_phone_nothing_clipped_without_cue(browser, served_site, built_site, src, url):
+    name = src.rsplit(".", 1)[0].replace("/", "_")
+    SCREENSHOT_DIR.mkdir(exist_ok=True)
     with reader_page(browser, served_site, device=PHONE) as page:
         open_fully(page, url)
-        SCREENSHOT_DIR.mkdir(exist_ok=True)
-        name = src.rsplit(".", 1)[0].replace("/", "_")
         page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-telefono.png"), full_page=True,
                         scale="css")
         result = page.evaluate(OVERFLOW_JS)
@@ -108,48 +131,36 @@ def test_phone_nothing_clipped_without_cue(browser, served_site, src, url):
             f"{result['viewport']})")
         assert result["problems"] == [], f"{src}: {result['problems']}"
         assert result["vertical"] == [], f"{src}: se desplazan en vertical: {result['vertical']}"
+        assert wide_instead_of_narrow(page, built_site) == [], f"{src}: el teléfono recibe la figura ancha"
+
         page.add_style_tag(content=HIDE_CONTENT)
         weak = []
         for i in range(result["scrollers"]):
             selector = f'[data-desplazable="{i}"]'
-            diff = cue_difference(page, selector)
-            if diff < 2:
+            if cue_difference(page, selector) < 2:
                 weak.append(page.evaluate(f"""() => {{ const el = document.querySelector('{selector}');
                     return el.tagName + "." + el.className + ": " + el.textContent.trim().slice(0, 40); }}"""))
         assert weak == [], f"{src}: se desplazan sin señal visible en el borde: {weak}"
+
+        # En oscuro (botón de la cabecera), también la variante estrecha
+        page.locator("form[data-md-component=palette] label:visible").first.tap()
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+        open_fully(page, url)
+        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-telefono-oscuro.png"), full_page=True,
+                        scale="css")
+        assert wide_instead_of_narrow(page, built_site) == [], f"{src}: el teléfono recibe la figura ancha (oscuro)"
         assert page.problems == [], f"{src}: {page.problems}"
 
 
-def narrow_variant(path):
-    """figuras/x.png -> figuras/x-estrecha.png (y lo mismo con -oscuro)."""
-    p = PurePosixPath(path)
-    stem = p.stem
-    dark = stem.endswith("-oscuro")
-    base = stem.removesuffix("-oscuro")
-    if base.endswith("-estrecha"):
-        return None
-    return str(p.with_name(f"{base}-estrecha{'-oscuro' if dark else ''}.png"))
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_phone_gets_narrow_figure_variants(browser, served_site, built_site, scheme):
-    """Toda figura que el sitio tiene en versión estrecha llega así al teléfono."""
-    served, checked = [], 0
-    for src, url in PAGES:
-        with reader_page(browser, served_site, scheme=scheme, device=PHONE) as page:
-            open_fully(page, url)
-            for img in shown_images(page):
-                path = img["path"].lstrip("/")
-                narrow = narrow_variant(path)
-                if narrow and (built_site / narrow).is_file():
-                    checked += 1
-                    if path != narrow:
-                        served.append(f"{src}: {path} en vez de {narrow}")
-    if checked == 0:
-        figures = sorted(p.name for p in (built_site / "figuras").glob("*-estrecha*.png"))
-        assert figures == [], f"hay variantes estrechas {figures} que ninguna página muestra"
-        pytest.skip("ninguna figura del sitio tiene variante estrecha (figuras/*-estrecha.png)")
-    assert served == [], "el teléfono recibe la variante ancha:\n" + "\n".join(served)
+def test_narrow_variants_are_used(built_site):
+    """Cada variante estrecha generada la ofrece alguna página (``srcset``)."""
+    narrow = sorted((built_site / "figuras").glob("*-estrecha*.png"))
+    if not narrow:
+        pytest.skip("ninguna figura del sitio tiene variante estrecha (figuras/*-estrecha.png): "
+                    "no hay nada que servir al teléfono")
+    pages = "".join(p.read_text() for p in built_site.rglob("index.html"))
+    unused = [p.name for p in narrow if f"{p.name}" not in pages]
+    assert unused == [], f"variantes estrechas que ninguna página ofrece: {unused}"
 
 
 def swipe(page, x, y, dx):
