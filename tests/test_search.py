@@ -93,10 +93,15 @@ def test_suggestion_keeps_accents(search_page):
 
 
 def test_missing_terms_shown_as_typed(search_page):
-    """Material dice qué palabras le faltan a cada resultado: con las palabras
-    tecleadas, no con las raíces que usa el índice («activ», «map»)."""
+    """Material dice qué palabras le faltan a cada resultado: las tecleadas
+    (con sus tildes si se escribieron sin ellas), no las raíces del índice
+    («activ», «map»). Con esas palabras resalta después la página de destino."""
     typed = ["mapas", "activacion", "sobel"]
     search(search_page, " ".join(typed))
     missing = search_page.locator(".md-search-result__terms del").all_text_contents()
     assert missing, "ningún resultado dice qué le falta (¿cambió Material?)"
-    assert set(missing) <= set(typed), missing
+    assert {unaccented(word) for word in missing} <= set(typed), missing
+    assert "activación" in missing
+    highlight = search_page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.md-search-result__item > a')).map(a => new URL(a.href).searchParams.get('h'))""")
+    assert any("activación" in (h or "") for h in highlight), highlight

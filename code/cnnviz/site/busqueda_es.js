@@ -135,7 +135,8 @@
 
   // Lo que devuelve el worker habla de raíces; el lector ve sus palabras:
   // - cada resultado dice qué términos de la consulta contiene («Falta: …»,
-  //   resaltado en la página de destino): con la palabra tecleada;
+  //   resaltado en la página de destino): con la palabra tecleada, escrita
+  //   como en el sitio si está en él («activacion» -> «activación»);
   // - la sugerencia que completa la última palabra: escrita como en el
   //   sitio, con tildes (una raíz o un sinónimo no se proponen).
   var post = self.postMessage;
@@ -145,7 +146,8 @@
         group.forEach(function (item) {
           var terms = {};
           Object.keys(item.terms || {}).forEach(function (term) {
-            terms[typed[term] || term] = item.terms[term];
+            var word = typed[term];
+            terms[word ? spelling(fold(word)) || word : term] = item.terms[term];
           });
           item.terms = terms;
         });
