@@ -72,11 +72,15 @@ HIDE_CONTENT = """
 
 
 def _right_edge(page, selector):
+    """Franja del borde derecho del elemento, en la parte que está en pantalla
+    (sin la cabecera fija de Material)."""
     from PIL import Image
 
-    shot = page.locator(selector).screenshot(scale="css", animations="disabled")
-    img = Image.open(io.BytesIO(shot)).convert("L")
-    return img.crop((img.width - 14, 0, img.width - 2, img.height))
+    box = page.evaluate(f"""() => {{ const r = document.querySelector('{selector}').getBoundingClientRect();
+        const top = Math.max(r.top, document.querySelector('.md-header').getBoundingClientRect().bottom);
+        return {{x: r.right - 14, y: top, width: 12, height: Math.min(r.bottom, innerHeight) - top}}; }}""")
+    shot = page.screenshot(clip=box, scale="css", animations="disabled")
+    return Image.open(io.BytesIO(shot)).convert("L")
 
 
 def cue_difference(page, selector):
@@ -87,6 +91,7 @@ def cue_difference(page, selector):
     page.evaluate(f"""() => {{ const el = document.querySelector('{selector}');
         el.scrollIntoView({{block: "center"}});
         el.scrollLeft = 0; el.classList.add("cnnviz-sin-contenido"); }}""")
+    page.wait_for_timeout(100)   # dibujar lo que acaba de entrar en pantalla
     start = _right_edge(page, selector)
     page.evaluate(f"document.querySelector('{selector}').scrollLeft = 1e6")
     page.wait_for_timeout(100)   # el evento «scroll» y lo que cambie con él

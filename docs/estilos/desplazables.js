@@ -26,5 +26,9 @@ addEventListener("load", () => {
     .forEach(box => {
       observer.observe(box);
       box.addEventListener("scroll", () => update(box), { passive: true });
+      // Bloque que no se dibuja hasta acercarse a la pantalla (content-visibility):
+      // al dibujarse, puede no cambiar de tamaño, y el observador no avisaría
+      box.closest(".highlight")?.addEventListener("contentvisibilityautostatechange",
+        () => update(box));
     });
 });

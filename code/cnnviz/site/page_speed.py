@@ -8,7 +8,11 @@ Lo que bloquea el primer dibujo en un teléfono (Lighthouse, perfil móvil):
   después de los guiones diferidos;
 - el guion principal de Material, al final del cuerpo y sin ``defer``: con
   ``defer`` se ejecuta en el mismo momento (el documento ya leído, antes de
-  DOMContentLoaded, cuando Material arranca) sin bloquear el dibujo.
+  DOMContentLoaded, cuando Material arranca) sin bloquear el dibujo;
+- los bloques de código largos: el navegador no los dibuja mientras están
+  lejos de la pantalla (``content-visibility: auto``, en extra.css); para que
+  la página no salte, cada uno lleva su número de líneas, con el que el CSS
+  estima su alto.
 """
 
 import re
@@ -48,5 +52,20 @@ def defer_material_bundle(page_html):
     return page_html
 
 
+_CODE_BLOCK = re.compile(r'<div class="language-[\w-]+ highlight">(?:(?!</pre>).)*?<code>(.*?)</code></pre>',
+                         re.S)
+MIN_LINES = 8   # los bloques cortos cuestan poco: se dibujan siempre
+
+
+def mark_code_lines(page_html):
+    """``style="--cnnviz-lineas: N"`` en cada bloque de código de al menos MIN_LINES líneas."""
+    def mark(match):
+        lines = match[1].rstrip("\n").count("\n") + 1
+        if lines < MIN_LINES:
+            return match[0]
+        return match[0].replace(' highlight">', f' highlight" style="--cnnviz-lineas: {lines}">', 1)
+    return _CODE_BLOCK.sub(mark, page_html)
+
+
 def speed_up(page_html):
-    return defer_material_bundle(defer_glightbox(page_html))
+    return mark_code_lines(defer_material_bundle(defer_glightbox(page_html)))
