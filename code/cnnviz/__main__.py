@@ -19,7 +19,13 @@ def main(argv=None):
         print(f"exactitud en prueba: {meta['accuracy']:.2%} "
               f"({meta['n_test']} imágenes); entrenamiento: {meta['train_seconds']:.1f} s")
     elif args.command == "figures":
-        from .site.figure_build import render_all
+        try:
+            from .site.figure_build import render_all
+        except ModuleNotFoundError:
+            print("error: `figures` necesita una copia del repositorio (carpeta code/): "
+                  "el paquete que publica el sitio no trae las herramientas de construcción",
+                  file=sys.stderr)
+            return 2
         for name, path, status in render_all(out_dir=args.out):
             print(f"{status:9} {name} -> {path}")
     return 0

@@ -39,6 +39,7 @@ def on_config(config):
 
 @event_priority(-50)   # después de mkdocs-jupyter, que envuelve los .ipynb
 def on_files(files, config):
+    _cnnviz("site.reader").on_files(files, config)   # paquete del lector y cuadernos preparados
     figure_build = _cnnviz("site.figure_build")
     notebooks = _cnnviz("site.notebooks")
     figures = _cnnviz("figures")
@@ -86,6 +87,7 @@ def _figure_markdown(name, page):
 
 
 def on_page_markdown(markdown, page, config, files):
+    markdown = _cnnviz("site.reader").on_page_markdown(markdown, page, config)
     facts = _cnnviz("site.facts").FACTS
 
     def expand(match):
@@ -110,6 +112,7 @@ def on_page_content(html, page, config, files):
             return notebooks.make_code_focusable(html)
         except notebooks.NotebookError as exc:
             raise PluginError(str(exc)) from exc
+    html = _cnnviz("site.reader").on_page_content(html, config)   # enlaces a code/
     html = _cnnviz("site.mathml").render_math(html)
     page_code = _cnnviz("site.page_code")
     if _state["skip"]:
