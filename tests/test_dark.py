@@ -41,13 +41,7 @@ def contrast_failures(page):
             for v in result["violations"] for node in v["nodes"]]
 
 
-# El laboratorio es de la issue 13 (H13 corrige su contraste en oscuro): se
-# prueba igual, y mientras falle se anota como fallo esperado, no se salta.
-LAB_DARK = pytest.mark.xfail(reason="contraste del botón «Borrar» del laboratorio en oscuro "
-                             "(2,3:1): lo corrige la parte del laboratorio de la issue 11",
-                             strict=False)
-CASES = [pytest.param(src, url, scheme, id=f"{src}-{scheme}",
-                      marks=LAB_DARK if src.startswith("laboratorio") and scheme == "dark" else ())
+CASES = [pytest.param(src, url, scheme, id=f"{src}-{scheme}")
          for src, url in PAGES for scheme in ("light", "dark")]
 
 
