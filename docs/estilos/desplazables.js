@@ -21,14 +21,23 @@ addEventListener("load", () => {
     if (max > 1) box.setAttribute("tabindex", "0");
     else box.removeAttribute("tabindex");
   };
-  const observer = new ResizeObserver(entries => entries.forEach(e => update(e.target)));
-  document.querySelectorAll(".md-typeset .formula, .md-typeset__scrollwrap, .md-typeset pre > code")
-    .forEach(box => {
-      observer.observe(box);
-      box.addEventListener("scroll", () => update(box), { passive: true });
-      // Bloque que no se dibuja hasta acercarse a la pantalla (content-visibility):
-      // al dibujarse, puede no cambiar de tamaño, y el observador no avisaría
-      box.closest(".highlight")?.addEventListener("contentvisibilityautostatechange",
-        () => update(box));
-    });
+  const resized = new ResizeObserver(entries => entries.forEach(e => update(e.target)));
+  const watch = box => {
+    resized.observe(box);
+    box.addEventListener("scroll", () => update(box), { passive: true });
+    // Bloque que no se dibuja hasta acercarse a la pantalla (content-visibility):
+    // al dibujarse puede no cambiar de tamaño, y el observador no avisaría
+    box.closest(".highlight")?.addEventListener("contentvisibilityautostatechange",
+      () => update(box));
+  };
+  // Fórmulas y tablas (pocas): desde el principio, por el tabulador
+  document.querySelectorAll(".md-typeset .formula, .md-typeset__scrollwrap").forEach(watch);
+  // Bloques de código (muchos): cuando se acercan a la pantalla, para no
+  // cargar de trabajo el arranque de la página en un teléfono
+  const near = new IntersectionObserver(entries => entries.forEach(e => {
+    if (!e.isIntersecting) return;
+    near.unobserve(e.target);
+    watch(e.target);
+  }), { rootMargin: "50% 0px" });
+  document.querySelectorAll(".md-typeset pre > code").forEach(code => near.observe(code));
 });
