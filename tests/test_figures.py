@@ -21,7 +21,12 @@ EXPECTED_PANELS = {
     "saliencia": 12,         # 4 dígitos × (entrada, saliencia, guided backprop)
     "actmax_clases": 20,     # 10 clases × (sin, con regularización)
     "actmax_canales": 16,
-    "cordura": 20,           # 2 métodos × 2 dígitos × (entrada + 4 redes)
+    "cordura": 24,           # 6 métodos × 4 redes (entrenada y 3 pasos al azar)
+    "gradcam": 12,           # 4 dígitos × (dígito, mapa 14×14, ampliado)
+    "integrados": 12,        # 3 líneas de base × 2 dígitos × (base, atribución)
+    "smoothgrad": 12,        # 4 dígitos × (dígito, saliencia, SmoothGrad)
+    "borrado": 1,
+    "cordura_curvas": 1,
 }
 
 

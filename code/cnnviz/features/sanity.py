@@ -22,16 +22,17 @@ def randomize(model, layers, seed=0):
     torch.manual_seed(seed)
     random_model = copy.deepcopy(model)
     for name in layers:
-        getattr(random_model, name).reset_parameters()   # inicialización de PyTorch
+        getattr(random_model, name).reset_parameters()   # como al crearla
     return random_model.eval()
 
 
 def rank_correlation(a, b):
-    """Spearman entre |a| y |b| por imagen: (N, ...) y (N, ...) -> array (N,)."""
+    """Spearman entre |a| y |b| por imagen: (N, ...), (N, ...) -> array (N,)."""
     a = np.abs(np.asarray(a, dtype=np.float64)).reshape(len(a), -1)
     b = np.abs(np.asarray(b, dtype=np.float64)).reshape(len(b), -1)
     if a.shape != b.shape:
-        raise ValueError(f"los mapas deben tener la misma forma; llegó {a.shape} y {b.shape}")
+        raise ValueError(f"los mapas deben tener la misma forma; "
+                         f"llegó {a.shape} y {b.shape}")
     return np.array([spearmanr(u, v).statistic for u, v in zip(a, b)])
 
 
@@ -49,3 +50,23 @@ def randomization_test(model, x, target, method, seed=0):
         results.append((layers, maps, rank_correlation(reference, maps)))
     return results
 # --8<-- [end:randomize]
+
+
+# --8<-- [start:verdict]
+# Pasa la prueba el método cuyo mapa, con la capa de salida al azar, ya no
+# se parece al de la red entrenada: Spearman medio por debajo de este umbral
+THRESHOLD = 0.5
+
+
+def sanity_check(model, x, target, methods, seed=0):
+    """Prueba de aleatorización de cada método (``methods``: nombre -> método).
+
+    Devuelve nombre -> (Spearman medio en cada paso de la cascada, pasa o no).
+    """
+    summary = {}
+    for name, method in methods.items():
+        results = randomization_test(model, x, target, method, seed)
+        means = [float(np.nanmean(rho)) for _, _, rho in results[1:]]
+        summary[name] = (means, means[0] < THRESHOLD)
+    return summary
+# --8<-- [end:verdict]

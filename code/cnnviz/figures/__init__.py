@@ -8,7 +8,7 @@ módulo, de los módulos de ``deps`` y de las versiones de las bibliotecas.
 from dataclasses import dataclass
 from typing import Callable
 
-from . import bordes, teoria, visualizacion
+from . import atribucion, bordes, teoria, visualizacion
 
 
 @dataclass(frozen=True)
@@ -78,12 +78,35 @@ _SPECS = [
                "Imágenes sintéticas que maximizan 16 canales de la segunda capa "
                "convolucional: la mayoría son rayas con una orientación y un grosor "
                "propios", _VIZ_DEPS + ("features.actmax",)),
-    FigureSpec("cordura", visualizacion.fig_cordura,
-               "Prueba de aleatorización: mapas de saliencia y de retropropagación guiada de "
-               "dos dígitos con la red entrenada y con sus capas reiniciadas al azar "
-               "en cascada, con la correlación de Spearman de cada mapa con el de la "
-               "red entrenada", _VIZ_DEPS + ("features.saliency",
-                                             "features.sanity")),
+]
+
+# Atribución: Grad-CAM, gradientes integrados, SmoothGrad, borrado y prueba de cordura
+_ATTRIBUTION_DEPS = _VIZ_DEPS + (
+    "features.saliency", "features.smoothgrad", "features.integrated_gradients",
+    "features.gradcam", "features.occlusion", "features.noise", "features.methods",
+    "features.sanity", "features.faithfulness", "features.evaluation", "figures.visualizacion")
+_SPECS += [
+    FigureSpec("gradcam", atribucion.fig_gradcam,
+               "Grad-CAM de la clase real para cuatro dígitos de prueba: el dígito, el mapa de "
+               "14×14 de la salida de conv2 y el mapa ampliado sobre el dígito", _ATTRIBUTION_DEPS),
+    FigureSpec("integrados", atribucion.fig_integrados,
+               "Gradientes integrados de dos dígitos con tres líneas de base, negra, difuminada y "
+               "de ruido: cada línea de base junto a su mapa de atribución en rojo y azul, con el "
+               "porcentaje de píxeles de atribución cero", _ATTRIBUTION_DEPS),
+    FigureSpec("smoothgrad", atribucion.fig_smoothgrad,
+               "Cuatro dígitos, su mapa de saliencia y su mapa de SmoothGrad, la media del "
+               "gradiente sobre copias con ruido", _ATTRIBUTION_DEPS),
+    FigureSpec("borrado", atribucion.fig_borrado,
+               "Curvas de borrado: la probabilidad media de la clase real al borrar los píxeles "
+               "en el orden de cada método y en un orden al azar, con el área bajo cada curva",
+               _ATTRIBUTION_DEPS),
+    FigureSpec("cordura", atribucion.fig_cordura,
+               "Prueba de aleatorización con un dígito: el mapa de cada uno de los seis métodos con "
+               "la red entrenada y con sus capas reiniciadas al azar en cascada, con la "
+               "correlación de Spearman de cada mapa con el de la red entrenada", _ATTRIBUTION_DEPS),
+    FigureSpec("cordura_curvas", atribucion.fig_cordura_curvas,
+               "Correlación de Spearman media de cada método con su mapa de la red entrenada "
+               "según las capas reiniciadas al azar, con el umbral de la prueba", _ATTRIBUTION_DEPS),
 ]
 
 FIGURES = {spec.name: spec for spec in _SPECS}

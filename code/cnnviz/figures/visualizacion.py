@@ -16,7 +16,6 @@ from ..features.actmax import channel_objective, class_objective, maximize
 from ..features.embedding import embed_2d, feature_vectors
 from ..features.occlusion import occlusion_scores
 from ..features.saliency import guided_backprop, saliency
-from ..features.sanity import randomization_test
 from ..training import trained_model
 from .style import hide_ticks, new_figure, to_numpy
 
@@ -28,9 +27,6 @@ N_CHANNELS = 16
 
 STAGE_LABELS = {"relu1": "conv1 + ReLU", "pool1": "pool1",
                 "relu2": "conv2 + ReLU", "pool2": "pool2"}
-CASCADE_LABELS = {(): "red entrenada", ("fc",): "fc al azar",
-                  ("fc", "conv2"): "fc y conv2\nal azar",
-                  ("fc", "conv2", "conv1"): "todas las capas\nal azar"}
 
 
 @lru_cache(maxsize=1)
@@ -248,26 +244,3 @@ def fig_actmax_canales():
                  "de conv2\n(media: activación media alcanzada; con jitter, desenfoque y L2; cada imagen con su propio contraste)")
     return fig
 
-
-def fig_cordura():
-    """Prueba de aleatorización: saliencia y retropropagación guiada con capas al azar."""
-    model, split = _model_and_data()
-    x, y = _examples(model, split, EXAMPLE_CLASSES[1:3])
-    fig = new_figure(10, 8.4)
-    axes = fig.subplots(4, 5)
-    methods = ((saliency, "saliencia"), (guided_backprop, "retroprop. guiada"))
-    for m, (method, method_name) in enumerate(methods):
-        results = randomization_test(model, x, y, method, seed=0)
-        for d in range(len(x)):
-            row = 2 * m + d
-            _show_digit(axes[row, 0], x[d], f"un {y[d].item()}\n({method_name})")
-            for col, (layers, maps, rho) in enumerate(results, start=1):
-                ax = axes[row, col]
-                ax.imshow(np.abs(to_numpy(maps[d, 0])), cmap="magma")
-                ax.set_title(f"{CASCADE_LABELS[layers]}\nSpearman ρ = {rho[d]:.2f}",
-                             fontsize=8)
-                hide_ticks(ax)
-    fig.suptitle("Prueba de aleatorización del modelo: |mapa| con la red entrenada y con "
-                 "capas reiniciadas al azar\n(ρ: correlación de rangos con el mapa de la "
-                 "red entrenada)")
-    return fig

@@ -47,3 +47,134 @@ def n_train():
 
 
 FACTS = {f.__name__: f for f in (tabla_net, parametros_net, exactitud_test, n_test, n_train)}
+
+
+# --- Atribución, prueba de cordura y laboratorio ------------------------------
+# Datos de las secciones de atribución de «Visualización de características» y
+# del laboratorio: parámetros de los métodos y resultados calculados con la red.
+
+def _decimal(x, digits=1):
+    return f"{x:.{digits}f}".replace(".", ",").replace("-", "−")
+
+
+def smoothgrad_muestras():
+    from ..features.smoothgrad import SAMPLES
+    return str(SAMPLES)
+
+
+def ig_pasos():
+    from ..features.integrated_gradients import STEPS
+    return str(STEPS)
+
+
+def oclusion_parche():
+    from ..features.methods import OCCLUSION_PATCH
+    return f"{OCCLUSION_PATCH}×{OCCLUSION_PATCH}"
+
+
+def oclusion_paso():
+    from ..features.methods import OCCLUSION_STRIDE
+    return str(OCCLUSION_STRIDE)
+
+
+def umbral_cordura():
+    from ..features.sanity import THRESHOLD
+    return _decimal(THRESHOLD)
+
+
+# Los métodos con su artículo, para las frases
+_WITH_ARTICLE = {"saliencia": "la saliencia", "smoothgrad": "SmoothGrad",
+                 "integrados": "los gradientes integrados con la línea de base negra",
+                 "gradcam": "Grad-CAM", "guiada": "la retropropagación guiada",
+                 "oclusion": "la oclusión"}
+
+
+def _report():
+    from ..features.evaluation import attribution_report
+    return attribution_report()
+
+
+def _list(items):
+    """«a», «a y b», «a, b y c»."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " y " + items[-1]
+
+
+def _percent(fraction):
+    return f"{fraction * 100:.0f} %"
+
+
+def pixeles_negros():
+    return _percent(_report()["negros"])
+
+
+def ig_ceros_negra():
+    return _percent(_report()["ceros_integrados"])
+
+
+def n_borrado():
+    return str(_report()["n_deletion"])
+
+
+def borrado_orden():
+    """Los métodos de más a menos fieles según la curva de borrado, con su área."""
+    from ..features.evaluation import ranking
+    report = _report()
+    return _list(f"{_WITH_ARTICLE[name]} ({_decimal(report['borrado'][name]['area'], 2)})"
+                 for name in ranking(report) if name != "azar")
+
+
+def borrado_azar():
+    return _decimal(_report()["borrado"]["azar"]["area"], 2)
+
+
+def cordura_n():
+    return str(_report()["n_sanity"])
+
+
+def cordura_resultado():
+    """«pasan la prueba …; no la pasan …», con el número y los métodos calculados."""
+    sanity = _report()["sanity"]
+    passed = [_WITH_ARTICLE[n] for n, e in sanity.items() if e["pasa"]]
+    failed = [_WITH_ARTICLE[n] for n, e in sanity.items() if not e["pasa"]]
+    parts = []
+    if passed:
+        parts.append(("pasa" if len(passed) == 1 else "pasan") + " la prueba " + _list(passed))
+    if failed:
+        parts.append(("no la pasa " if passed and len(failed) == 1 else
+                      "no la pasan " if passed else "no pasa la prueba ningún método: ni ") + _list(failed))
+    return "; ".join(parts)
+
+
+def cordura_guiada_fc():
+    return _decimal(_report()["sanity"]["guiada"]["medias"][0], 2)
+
+
+def cordura_integrados_fc():
+    return _decimal(_report()["sanity"]["integrados"]["medias"][0], 2)
+
+
+def cordura_y_borrado():
+    """Una frase que relaciona las dos pruebas, según lo que haya salido."""
+    from ..features.evaluation import ranking
+    report = _report()
+    order = [name for name in ranking(report) if name != "azar"]
+    failed = {n for n, e in report["sanity"].items() if not e["pasa"]}
+    if failed and set(order[:len(failed)]) == failed:
+        if len(failed) == 1:
+            return (f"El método más fiel según la curva de borrado, {_WITH_ARTICLE[order[0]]}, "
+                    "es justo el que no pasa la prueba de cordura.")
+        names = _list(_WITH_ARTICLE[n] for n in order[:len(failed)])
+        count = {2: "dos", 3: "tres", 4: "cuatro", 5: "cinco", 6: "seis"}[len(failed)]
+        return (f"Los {count} métodos más fieles según la curva de borrado ({names}) "
+                "son justo los que no pasan la prueba de cordura.")
+    best = _WITH_ARTICLE[order[0]]
+    if order[0] in failed:
+        return f"El método más fiel según la curva de borrado, {best}, no pasa la prueba de cordura."
+    return f"El método más fiel según la curva de borrado, {best}, también pasa la prueba de cordura."
+
+
+FACTS.update({f.__name__: f for f in (
+    smoothgrad_muestras, ig_pasos, oclusion_parche, oclusion_paso, umbral_cordura,
+    pixeles_negros, ig_ceros_negra, n_borrado, borrado_orden, borrado_azar, cordura_n,
+    cordura_resultado, cordura_guiada_fc, cordura_integrados_fc, cordura_y_borrado)})

@@ -64,6 +64,9 @@ def on_files(files, config):
     lab_data, lab_status = lab_export.lab_json()
     log.info("laboratorio %s: %s (%d bytes)", lab_export.LAB_PATH, lab_status, len(lab_data))
     files.append(File.generated(config, lab_export.LAB_PATH, content=lab_data))
+    for path, data, status in lab_export.extra_files():   # pesos al azar y por época
+        log.info("laboratorio %s: %s (%d bytes)", path, status, len(data))
+        files.append(File.generated(config, path, content=data))
 
     for file in list(files):
         if file.src_uri.endswith(".ipynb"):
