@@ -222,10 +222,26 @@ def describe(fig):
     return f"Figura: {main}, con los paneles: " + "; ".join(panels)
 
 
+DARK_PNG_KEY = "png_oscuro"   # metadatos de la salida: la variante oscura, en base64
+
+
 def as_image(fig, alt=None):
     """Muestra una Figure en un cuaderno como PNG, con texto alternativo.
 
-    Sin ``alt``, se describe con sus títulos. No hace falta pyplot.
+    Sin ``alt``, se describe con sus títulos. No hace falta pyplot. Jupyter
+    muestra la imagen clara; la variante para el modo oscuro del sitio (la
+    misma Figure recoloreada) va en los metadatos de la salida, junto al texto
+    alternativo.
     """
+    import base64
+
     from IPython.display import Image
-    return Image(data=png_bytes(fig), format="png", metadata={"alt": alt or describe(fig)})
+
+    from .restyle import restyle
+
+    alt = alt or describe(fig)
+    light = png_bytes(fig)
+    with use_variant(Variant(scheme="oscuro")):
+        dark = png_bytes(restyle(fig))
+    return Image(data=light, format="png",
+                 metadata={"alt": alt, DARK_PNG_KEY: base64.b64encode(dark).decode("ascii")})
