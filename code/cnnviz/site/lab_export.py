@@ -9,7 +9,7 @@ El JSON lleva:
 - ``digitos``: un dígito de prueba por clase, con sus píxeles originales
   (enteros de 0 a 255, base64) y su índice en ``split.x_test``.
 
-Se guarda en la caché con una huella de los pesos y de este módulo: generarlo
+Se guarda en la caché con una huella de los pesos y del código: generarlo
 pide cargar MNIST, que tarda un par de segundos.
 """
 
@@ -18,7 +18,7 @@ import json
 
 import numpy as np
 
-from ..cache import atomic_write_bytes, cache_dir, source_hash
+from ..cache import prune, read_entry, write_entry
 
 LAB_PATH = "laboratorio/modelo.json"
 LAYERS = ["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc.weight", "fc.bias"]
@@ -59,22 +59,29 @@ def build_export():
     }
 
 
-def export_hash():
-    from ..training import weights_key
-    return source_hash(["site.lab_export", "data"], weights_key())[:16]
-
-
 def lab_json():
-    """Los bytes de ``modelo.json`` (de la caché si los pesos no han cambiado)."""
-    folder = cache_dir("lab")
-    path = folder / f"modelo-{export_hash()}.json"
-    if path.is_file():
-        return path.read_bytes(), "en caché"
+    """Los bytes de ``modelo.json`` y su estado ("en caché" o "generado").
+
+    La clave (``keys.lab_key``) sale del código de este módulo y de lo que
+    importa, de las bibliotecas y de la huella de los pesos: otros pesos, otro
+    ``modelo.json``.
+    """
+    from ..training import trained_model
+    from ..weights_cache import weights_digest
+    from .jobs import lab_path
+    from .keys import lab_key
+
+    _, meta = trained_model()
+    key = lab_key(meta["sha256"])
+    path = lab_path(key)
+    data = read_entry(path)
+    if data is not None:
+        return data, "en caché"
     data = json.dumps(build_export(), separators=(",", ":")).encode()
-    atomic_write_bytes(path, data)
-    for old in folder.glob("modelo-*.json"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    if weights_digest() != meta["sha256"]:
+        raise RuntimeError("los pesos de la caché cambiaron mientras se exportaban")
+    write_entry(path, data, f"guardar {LAB_PATH}")
+    prune(path.parent.parent)
     return data, "generado"
 
 

@@ -1,52 +1,27 @@
-"""Ejecuta los cuadernos con nbclient y guarda el resultado en caché.
+"""Ejecuta los cuadernos con nbclient; la caché y su clave están en ``jobs`` y ``keys``.
 
-La huella de cada cuaderno incluye su contenido y todo el código del
-paquete: si cambia ``code/``, los cuadernos se vuelven a ejecutar.
+La clave de cada cuaderno incluye su contenido, el código de ``cnnviz`` que
+importan sus celdas (y lo que éste importa) y, si usa la CNN entrenada, la
+huella de sus pesos: editar una figura que el cuaderno no usa no lo vuelve a
+ejecutar.
 """
 
-import hashlib
 import html
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
-
-from ..cache import PACKAGE_DIR, atomic_write_bytes, cache_dir, library_versions
 
 
 class NotebookError(RuntimeError):
     """Una celda del cuaderno falló."""
 
 
-def package_hash():
-    """SHA-256 de todos los .py del paquete cnnviz."""
-    h = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
-        h.update(str(path.relative_to(PACKAGE_DIR)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def notebook_key(path):
-    """Huella del cuaderno, de todo el paquete y de las versiones de las bibliotecas."""
-    h = hashlib.sha256(Path(path).read_bytes())
-    h.update(package_hash().encode())
-    h.update(library_versions().encode())
-    return h.hexdigest()[:16]
-
-
-def execute_notebook(path, timeout=900):
-    """Ejecuta el cuaderno (o lo toma de la caché); devuelve la ruta ejecutada."""
+def execute(path, timeout=900):
+    """Ejecuta el cuaderno en un núcleo nuevo; devuelve el cuaderno ejecutado (bytes)."""
     from nbclient import NotebookClient
 
     path = Path(path)
-    # <caché>/notebooks/<nombre>/<huella>/<nombre>.ipynb: el archivo conserva
-    # su nombre, que es el que recibe quien lo descarga
-    out_dir = cache_dir("notebooks", path.stem)
-    out = out_dir / notebook_key(path) / path.name
-    if out.is_file():
-        return out, "en caché"
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             allow_errors=False,
@@ -56,12 +31,24 @@ def execute_notebook(path, timeout=900):
     except Exception as exc:   # celda con error, tiempo agotado, núcleo muerto…
         raise NotebookError(f"el cuaderno «{path.name}» falló al ejecutarse: "
                             f"{type(exc).__name__}: {exc}") from exc
-    for old in out_dir.iterdir():                  # versiones anteriores
-        if old != out.parent:
-            shutil.rmtree(old, ignore_errors=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(out, nbformat.writes(nb).encode())
-    return out, "ejecutado"
+    return nbformat.writes(nb).encode()
+
+
+def notebook_key(path):
+    """Clave del cuaderno en la caché (entrena antes si usa los pesos y faltan)."""
+    from .jobs import _key_with_weights
+    from .keys import notebook_key as key
+    from ..weights_cache import weights_digest
+
+    return _key_with_weights(lambda w: key(path, w), weights_digest())[0]
+
+
+def execute_notebook(path):
+    """Ejecuta el cuaderno (o lo toma de la caché); devuelve ``(ruta, estado)``."""
+    from .jobs import notebook, notebook_path
+
+    key, status = notebook(str(path))
+    return notebook_path(path, key), status
 
 
 NBCONVERT_PLACEHOLDER_ALT = 'alt="No description has been provided for this image"'
