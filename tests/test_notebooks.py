@@ -53,9 +53,9 @@ def test_failing_cell_raises_with_the_notebook_name(fresh_cache):
 
 
 def test_notebook_key_depends_on_package_code(fresh_cache, monkeypatch):
-    import cnnviz.site.notebooks as notebooks
+    import cnnviz.site.keys as keys
 
     path = NOTEBOOKS[0]
     before = notebook_key(path)
-    monkeypatch.setattr(notebooks, "package_hash", lambda: "otro código")
+    monkeypatch.setattr(keys, "modules_digest", lambda modules: "otro código")
     assert notebook_key(path) != before

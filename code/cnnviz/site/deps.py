@@ -13,22 +13,25 @@ Tres reglas:
   cuaderno que usa ``cnnviz.figures.practica`` no depende de las demás figuras.
 - De una función (una figura, un dato) cuenta su código y lo que usa de su
   módulo, no el módulo entero: editar una figura no rehace las de al lado.
-- ``INFRASTRUCTURE`` (la caché y este módulo) guarda y calcula huellas, no
-  resultados: no entra en ningún cierre.
+- ``INFRASTRUCTURE`` (la caché, sus rutas y el cálculo de claves) guarda
+  resultados y calcula huellas, no resultados: no entra en ningún cierre.
 """
 
 import ast
+import functools
 import hashlib
 import re
 from pathlib import Path
 
 PACKAGE = "cnnviz"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-INFRASTRUCTURE = frozenset({"cnnviz.cache", "cnnviz.site.deps", "cnnviz.weights_cache"})
+INFRASTRUCTURE = frozenset({"cnnviz.cache", "cnnviz.weights_cache", "cnnviz.site.deps",
+                            "cnnviz.site.keys", "cnnviz.site.entries"})
 
-_parsed = {}   # ruta -> (mtime_ns, tamaño, bytes, árbol): se relee solo si cambia
+_parsed = {}   # ruta -> (mtime_ns, tamaño, bytes, árbol, importaciones): se relee si cambia
 
 
+@functools.lru_cache(maxsize=None)
 def module_file(module):
     """Archivo de ``cnnviz.a.b`` (``a/b.py`` o ``a/b/__init__.py``), o None si no existe."""
     if module != PACKAGE and not module.startswith(PACKAGE + "."):
@@ -41,19 +44,32 @@ def module_file(module):
     return None
 
 
-def _read(module):
-    """(bytes, árbol) del módulo, con caché por fecha y tamaño del archivo."""
+def forget():
+    """Olvida lo leído (si aparecen o desaparecen módulos durante el proceso)."""
+    module_file.cache_clear()
+    _parsed.clear()
+    _digests.clear()
+    _digest_inputs.clear()
+
+
+def _entry(module):
     path = module_file(module)
     if path is None:
         raise ModuleNotFoundError(f"el paquete cnnviz no tiene el módulo «{module}»")
     stat = path.stat()
     cached = _parsed.get(path)
     if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
-        return cached[2], cached[3]
+        return cached
     data = path.read_bytes()
     tree = ast.parse(data, filename=str(path))
-    _parsed[path] = (stat.st_mtime_ns, stat.st_size, data, tree)
-    return data, tree
+    _parsed[path] = (stat.st_mtime_ns, stat.st_size, data, tree,
+                     frozenset(imports_in(tree.body, module)))
+    return _parsed[path]
+
+
+def _read(module):
+    """(bytes, árbol) del módulo, con caché por fecha y tamaño del archivo."""
+    return _entry(module)[2:4]
 
 
 def _is_package(module):
@@ -104,9 +120,7 @@ def closure(modules):
         if module in seen:
             continue
         seen.add(module)
-        _, tree = _read(module)
-        todo.extend(m for m in imports_in(tree.body, module)
-                    if m not in seen and m not in INFRASTRUCTURE)
+        todo.extend(m for m in _entry(module)[4] if m not in seen and m not in INFRASTRUCTURE)
     return seen
 
 
@@ -121,8 +135,8 @@ def modules_digest(modules):
 
 # --- Dependencias de un fragmento de código (cuadernos, bloques de una página)
 
-_IMPORT_LINE = re.compile(r"^\s*(?:from\s+(cnnviz[\w.]*)\s+import\s+([\w\s,()]+)|import\s+(cnnviz[\w.]*))",
-                          re.M)
+_IMPORT_LINE = re.compile(
+    r"^\s*(?:from\s+(cnnviz[\w.]*)\s+import\s+([\w\s,()]+)|import\s+(cnnviz[\w.]*))", re.M)
 
 
 def code_modules(source):
@@ -215,8 +229,19 @@ def function_parts(module, name):
 
 def function_digest(module, name):
     """SHA-256 de una función: su texto y el cierre de los módulos que usa."""
+    signature = tuple(_entry(m)[:2] for m in sorted(_digest_inputs.get((module, name), ())))
+    cached = _digests.get((module, name))
+    if cached and cached[0] == signature:
+        return cached[1]
     text, modules = function_parts(module, name)
     deps = closure(modules)
     h = hashlib.sha256(f"{module}.{name}\0".encode() + text.encode() + b"\0")
     h.update(modules_digest(deps).encode())
+    _digest_inputs[(module, name)] = deps | {module}
+    signature = tuple(_entry(m)[:2] for m in sorted(deps | {module}))
+    _digests[(module, name)] = (signature, (h.hexdigest(), deps))
     return h.hexdigest(), deps
+
+
+_digests = {}         # (módulo, función) -> (fechas y tamaños de sus archivos, resultado)
+_digest_inputs = {}   # (módulo, función) -> módulos de los que depende

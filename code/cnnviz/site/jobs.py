@@ -7,11 +7,11 @@ proceso de mkdocs lee luego las entradas comprobando su huella.
 
 import importlib
 import json
-from pathlib import Path
 
-from ..cache import entry_dir, prune, read_entry, write_entry
+from ..cache import prune, read_entry, write_entry
 from ..weights_cache import weights_digest
 from . import keys
+from .entries import fact_path, figure_path, notebook_path, registry_path
 from .figure_build import draw, suffix
 
 
@@ -51,10 +51,6 @@ def train():
 
 # --- Registros ----------------------------------------------------------------
 
-def registry_path(key):
-    return entry_dir("registro", "sitio", key) / "registro.json"
-
-
 def describe():
     """Guarda qué figuras y qué datos hay (importarlos pide torch y matplotlib)."""
     from ..figures import FIGURES
@@ -75,10 +71,6 @@ def describe():
 
 
 # --- Figuras ------------------------------------------------------------------
-
-def figure_path(name, key, variant_suffix):
-    return entry_dir("figures", name, key) / f"{name}{variant_suffix}.png"
-
 
 def figure(spec, variants, weights=None):
     """Dibuja las variantes de la figura que no estén en caché.
@@ -105,10 +97,6 @@ def figure(spec, variants, weights=None):
 
 # --- Datos ({{ dato: … }}) ----------------------------------------------------
 
-def fact_path(name, key):
-    return entry_dir("datos", name, key) / "valor.json"
-
-
 def facts(specs, weights=None):
     """Calcula los datos que no estén en caché; devuelve {nombre: clave}."""
     found = {}
@@ -127,13 +115,6 @@ def facts(specs, weights=None):
 
 # --- Cuadernos y laboratorio --------------------------------------------------
 
-def notebook_path(source, key):
-    """``<caché>/notebooks/<nombre>/<clave>/<nombre>.ipynb``: el archivo conserva
-    su nombre, que es el que recibe quien lo descarga."""
-    source = Path(source)
-    return entry_dir("notebooks", source.stem, key) / source.name
-
-
 def notebook(source, weights=None):
     """Ejecuta el cuaderno si no está en caché; devuelve ``(clave, estado)``."""
     from .notebooks import execute
@@ -146,10 +127,6 @@ def notebook(source, weights=None):
     write_entry(path, data, f"guardar el cuaderno ejecutado «{path.name}»")
     prune(path.parent.parent)
     return key, "ejecutado"
-
-
-def lab_path(key):
-    return entry_dir("laboratorio", "modelo", key) / "modelo.json"
 
 
 def lab():

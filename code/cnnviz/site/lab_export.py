@@ -68,7 +68,7 @@ def lab_json():
     """
     from ..training import trained_model
     from ..weights_cache import weights_digest
-    from .jobs import lab_path
+    from .entries import lab_path
     from .keys import lab_key
 
     _, meta = trained_model()

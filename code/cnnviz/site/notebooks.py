@@ -23,8 +23,9 @@ def execute(path, timeout=900):
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
+    # Sin tiempos de ejecución en los metadatos: el mismo código da el mismo archivo
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            allow_errors=False,
+                            allow_errors=False, record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         client.execute()
@@ -45,7 +46,8 @@ def notebook_key(path):
 
 def execute_notebook(path):
     """Ejecuta el cuaderno (o lo toma de la caché); devuelve ``(ruta, estado)``."""
-    from .jobs import notebook, notebook_path
+    from .entries import notebook_path
+    from .jobs import notebook
 
     key, status = notebook(str(path))
     return notebook_path(path, key), status

@@ -18,7 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from ..cache import CacheError, read_entry
 from ..weights_cache import weights_digest
-from . import jobs, keys, page_code, workers
+from . import entries, jobs, keys, page_code, workers
 from .figure_build import FigureError, png_size, suffix, variants
 
 log = logging.getLogger("mkdocs.hooks.cnnviz")
@@ -133,12 +133,12 @@ class Build:
 
     def _registry(self):
         key = keys.registry_key()
-        data = read_entry(jobs.registry_path(key), check=_check_json)
+        data = read_entry(entries.registry_path(key), check=_check_json)
         if data is None:
             log.info("registro de figuras y datos: se actualiza")
             future = self._submit(jobs.describe)
             key = self._result(future, "el registro de figuras y datos")
-            data = read_entry(jobs.registry_path(key), check=_check_json)
+            data = read_entry(entries.registry_path(key), check=_check_json)
         return json.loads(data)
 
     def plan(self, files, config):
@@ -149,8 +149,6 @@ class Build:
         mkdocs lea las demás páginas (y lance su código) mientras se ejecutan.
         """
         from mkdocs.structure.files import File, Files
-
-        from .lab_export import LAB_PATH
 
         self.registry = self._registry()
         self.facts = {spec["name"]: spec for spec in self.registry["facts"]}
@@ -167,7 +165,7 @@ class Build:
             if file.src_uri.endswith(".ipynb"):
                 self.notebooks[file.src_uri] = Notebook(file)
                 self._plan_notebook(self.notebooks[file.src_uri])
-        self.lab = File.generated(config, LAB_PATH, content=b"")
+        self.lab = File.generated(config, entries.LAB_PATH, content=b"")
         files.append(self.lab)
         self._plan_lab()
         self._start()
@@ -208,7 +206,7 @@ class Build:
 
     @staticmethod
     def _cached_fact(spec, key):
-        data = read_entry(jobs.fact_path(spec["name"], key), check=_check_json)
+        data = read_entry(entries.fact_path(spec["name"], key), check=_check_json)
         return None if data is None else json.loads(data)["valor"]
 
     def _facts_computed(self, found):
@@ -235,7 +233,7 @@ class Build:
     def _plan_lab(self):
         try:
             key = keys.lab_key(self.weights)
-            data = read_entry(jobs.lab_path(key), check=_check_json)
+            data = read_entry(entries.lab_path(key), check=_check_json)
             if data is not None:
                 self.lab.content_bytes = data
                 log.info("laboratorio: en caché (%d bytes)", len(data))
@@ -247,7 +245,7 @@ class Build:
 
     def _lab_generated(self, result):
         key, status = result
-        data = read_entry(jobs.lab_path(key), check=_check_json)
+        data = read_entry(entries.lab_path(key), check=_check_json)
         if data is None:
             raise BuildError("laboratorio/modelo.json no se pudo leer de la caché tras generarlo")
         self.lab.content_bytes = data
@@ -340,7 +338,7 @@ def render_figures(names=None, max_workers=None):
     """
     build = Build(max_workers=max_workers)
     key = jobs.describe() if max_workers == 1 else None
-    registry = json.loads(read_entry(jobs.registry_path(key))) if key else build._registry()
+    registry = json.loads(read_entry(entries.registry_path(key))) if key else build._registry()
     specs = [s for s in registry["figures"] if names is None or s["name"] in names]
     results, status = {}, {}
     try:
@@ -357,7 +355,7 @@ def render_figures(names=None, max_workers=None):
         for spec in specs:
             key, drawn = done[spec["name"]]
             results[spec["name"]] = {
-                suffix(v): read_entry(jobs.figure_path(spec["name"], key, suffix(v)))
+                suffix(v): read_entry(entries.figure_path(spec["name"], key, suffix(v)))
                 for v in variants(spec["narrow"])}
             status[spec["name"]] = "generada" if drawn else "en caché"
     finally:
@@ -379,7 +377,7 @@ class Figure:
         """Toma de la caché todas las variantes; False si falta o falla alguna."""
         found = {}
         for variant in self.variants:
-            path = jobs.figure_path(self.spec["name"], key, suffix(variant))
+            path = entries.figure_path(self.spec["name"], key, suffix(variant))
             data = read_entry(path, check=_check_png)
             if data is None:
                 return False
@@ -408,7 +406,7 @@ class Notebook:
         self.path = None
 
     def load(self, key):
-        path = jobs.notebook_path(self.source, key)
+        path = entries.notebook_path(self.source, key)
         if read_entry(path, check=_check_json) is None:
             return False
         self.path = str(path)
