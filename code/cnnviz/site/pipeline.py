@@ -262,8 +262,15 @@ class Build:
         if self._running.pop(job_id, None) is not None and done is not None:
             done(result)
 
+    def check_failures(self):
+        """Si algún trabajo ya falló, su error ahora: no se espera al resto."""
+        for job_id, (what, future, done) in list(self._running.items()):
+            if future.done() and future.exception() is not None:
+                self._wait(job_id)
+
     def fact(self, name):
         """Valor del dato ``name`` (espera a que se calcule)."""
+        self.check_failures()
         self._wait("datos")
         if name not in self.fact_values:
             raise BuildError(f"el dato «{name}» no se calculó")
@@ -271,11 +278,20 @@ class Build:
 
     def notebook_path(self, src_uri):
         """Ruta del cuaderno ejecutado (espera a que termine)."""
+        self.check_failures()
         self._wait(("cuaderno", src_uri))
         return self.notebooks[src_uri].path
 
     def finish(self):
-        """Espera a todos los trabajos: después, cada archivo tiene su contenido."""
+        """Espera a todos los trabajos: después, cada archivo tiene su contenido.
+
+        Si uno falla, su error sale en cuanto termina, sin esperar a los demás.
+        """
+        from concurrent.futures import FIRST_EXCEPTION, wait
+
+        futures = [future for _, future, _ in self._running.values()]
+        wait(futures, return_when=FIRST_EXCEPTION)
+        self.check_failures()
         for job_id in list(self._running):
             self._wait(job_id)
         missing = [name for name, fig in self.figures.items() if not fig.ready]
@@ -286,6 +302,7 @@ class Build:
 
     def page_outputs(self, html, page):
         """Rellena los bloques «Salida» de la página, o lanza su código en segundo plano."""
+        self.check_failures()
         if page_code.PLACEHOLDER not in html:
             return html
         page_code.check_output_blocks(html)
