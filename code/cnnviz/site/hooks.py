@@ -37,6 +37,11 @@ def _plugin_errors(hook):
     return wrapper
 
 
+def on_startup(command, dirty):
+    if command == "serve":
+        _cnnviz("site.workers").warm_up()
+
+
 def on_config(config):
     for name in [m for m in sys.modules if m == "cnnviz" or m.startswith("cnnviz.")]:
         del sys.modules[name]

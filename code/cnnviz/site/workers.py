@@ -27,10 +27,25 @@ def _init(environment):
             os.environ.pop(name, None)
 
 
-def pool(max_workers=None):
-    """Un ``ProcessPoolExecutor`` con un trabajador por núcleo."""
+def _context():
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def warm_up():
+    """Arranca ya el servidor de procesos (en segundo plano) para que la primera
+    edición bajo ``mkdocs serve`` no espere a importar torch."""
+    import threading
+    from multiprocessing import forkserver
+
+    _context()
+    threading.Thread(target=forkserver.ensure_running, daemon=True).start()
+
+
+def pool(max_workers=None):
+    """Un ``ProcessPoolExecutor`` con un trabajador por núcleo."""
+    context = _context()
     environment = {name: os.environ[name] for name in ENVIRONMENT if name in os.environ}
     return ProcessPoolExecutor(max_workers or os.cpu_count() or 1, mp_context=context,
                                initializer=_init, initargs=(environment,))
