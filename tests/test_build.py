@@ -116,12 +116,44 @@ def test_figures_and_outputs_are_not_committed():
                 assert cell.outputs == [] and cell.execution_count is None, nb_path
 
 
-def test_broken_figure_fails_the_build_and_names_it(built_site, tmp_path):
+def _repo_copy(tmp_path):
     copy = tmp_path / "repo"
     skip_top = {".venv", ".cache", "site", ".git", "capturas"}
     shutil.copytree(ROOT, copy, ignore=lambda folder, names: [
         n for n in names if n in ("__pycache__", "node_modules")
         or (folder == str(ROOT) and n in skip_top)])
+    return copy
+
+
+def test_narrow_variant_is_drawn_and_served(built_site, tmp_path):
+    # Una copia en la que «relu» pide composición estrecha
+    copy = _repo_copy(tmp_path)
+    registry = copy / "code" / "cnnviz" / "figures" / "__init__.py"
+    source = registry.read_text()
+    start = source.index('FigureSpec("relu"')
+    end = source.index("FigureSpec(", start + 1)
+    entry = source[start:end].rstrip().removesuffix("),")
+    registry.write_text(source[:start] + entry + ", narrow=True),\n    " + source[end:])
+    shutil.copytree(cache_root(), tmp_path / "cache")
+    proc = mkdocs_build(tmp_path / "site", cwd=copy,
+                        env={**_env(tmp_path / "cache"), "PYTHONPATH": str(copy / "code")})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    site = tmp_path / "site"
+    for variant_suffix in ("-estrecha", "-estrecha-oscuro"):
+        assert (site / "figuras" / f"relu{variant_suffix}.png").stat().st_size > 1000
+    # La ancha no se volvió a dibujar: su clave no cambió
+    assert (site / "figuras" / "relu.png").read_bytes() == \
+        (built_site / "figuras" / "relu.png").read_bytes()
+    html = (site / "teoria" / "index.html").read_text()
+    for variant_suffix in ("-estrecha", "-estrecha-oscuro"):
+        with Image.open(site / "figuras" / f"relu{variant_suffix}.png") as png:
+            width, height = png.size
+        assert (f'srcset="../figuras/relu{variant_suffix}.png" width="{width}" '
+                f'height="{height}"') in html
+
+
+def test_broken_figure_fails_the_build_and_names_it(built_site, tmp_path):
+    copy = _repo_copy(tmp_path)
     module = copy / "code" / "cnnviz" / "figures" / "teoria.py"
     source = module.read_text()
     broken = source.replace('    """ReLU(x) = max(0, x) frente a la función escalón que describe el original."""',

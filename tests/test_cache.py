@@ -237,12 +237,17 @@ def test_damaged_entries_are_regenerated_and_published_correctly(built_site, tmp
     for path, how in damaged.items():
         assert path.is_file(), path
         _damage(path, how)
+    # También la caché de mkdocs-jupyter (el HTML de los cuadernos, sin huella)
+    converted = sorted((ROOT / ".cache" / "mkdocs-jupyter").glob("*.json"))
+    assert converted
+    for path in converted:
+        _damage(path, "a medias")
     site = tmp_path / "site"
     proc = mkdocs_build(site, env=_env(cache))
     assert proc.returncode == 0, proc.stderr[-3000:]
     log = _log(proc)
     assert "Traceback" not in log
-    for path, how in damaged.items():
+    for path, how in [*damaged.items(), *((p, "a medias") for p in converted)]:
         if how != "borrada":
             assert str(path) in log, (path, how)      # una línea dice qué se regenera
     status = _status_lines(log)

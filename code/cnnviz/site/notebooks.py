@@ -7,6 +7,8 @@ ejecutar.
 """
 
 import html
+import json
+import logging
 import re
 from pathlib import Path
 
@@ -51,6 +53,27 @@ def execute_notebook(path):
 
     key, status = notebook(str(path))
     return notebook_path(path, key), status
+
+
+def check_converter_cache(config):
+    """Borra las entradas ilegibles de la caché de mkdocs-jupyter (el HTML de cada cuaderno).
+
+    Esa caché no lleva huella y una entrada cortada rompería la construcción
+    con una traza; borrada, mkdocs-jupyter la vuelve a generar.
+    """
+    plugin = config.plugins.get("mkdocs-jupyter")
+    if plugin is None or not plugin.config.get("cache"):
+        return
+    for path in Path(plugin.config["cache_dir"]).glob("*.json"):
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            valid = isinstance(entry.get("content"), str) and "toc_tokens" in entry
+        except (OSError, ValueError, AttributeError):
+            valid = False
+        if not valid:
+            logging.getLogger("cnnviz.cache").warning(
+                "caché de mkdocs-jupyter: entrada dañada, se regenera: %s", path.resolve())
+            path.unlink(missing_ok=True)
 
 
 NBCONVERT_PLACEHOLDER_ALT = 'alt="No description has been provided for this image"'

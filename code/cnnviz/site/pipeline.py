@@ -150,6 +150,9 @@ class Build:
         """
         from mkdocs.structure.files import File, Files
 
+        from .notebooks import check_converter_cache
+
+        check_converter_cache(config)
         self.registry = self._registry()
         self.facts = {spec["name"]: spec for spec in self.registry["facts"]}
         for spec in self.registry["figures"]:
