@@ -64,6 +64,24 @@ def draw(func, name, variant):
         torch.set_num_threads(threads)
 
 
+def render_figure(spec, out_dir):
+    """Dibuja todas las variantes de ``spec`` (un ``FigureSpec``) en ``out_dir``.
+
+    Sin caché (la construcción usa ``jobs.figure``). Escribe
+    ``<nombre><sufijo>.png`` solo si todas salen bien; devuelve
+    ``(ruta de la variante clara, "generada")``.
+    """
+    from pathlib import Path
+
+    images = {suffix(v): draw(spec.func, spec.name, v)
+              for v in variants(getattr(spec, "narrow", False))}
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for variant_suffix, data in images.items():
+        (out_dir / f"{spec.name}{variant_suffix}.png").write_bytes(data)
+    return out_dir / f"{spec.name}.png", "generada"
+
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
