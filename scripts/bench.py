@@ -9,7 +9,8 @@ copia limpia de esa referencia, medidos uno tras otro en la misma ejecución:
   (``hooks: []``), y el cociente caliente / sin ganchos;
 - bajo ``mkdocs serve``: editar una función de figura (``relu``) hasta que el
   sitio se recarga, y deshacer la edición;
-- memoria máxima (RSS sumado del árbol de procesos) en frío;
+- memoria máxima (RSS sumado del árbol de procesos) en frío, y tiempo de CPU
+  de todos los procesos (con la máquina cargada, el de pared depende de los demás);
 - coste de las variantes: dibujar cada figura solo en claro frente a todas sus
   variantes, en un proceso.
 
@@ -56,23 +57,33 @@ def load():
 
 
 def build(tree, config=None, strict=True):
-    """Una construcción; devuelve (segundos, memoria máxima en MiB)."""
+    """Una construcción; devuelve (segundos, memoria máxima en MiB).
+
+    En ``tree.cpu`` queda el tiempo de CPU (usuario + sistema) de todos sus
+    procesos, muestreado cada 50 ms: con la máquina cargada, el de pared
+    depende de los demás; éste apenas.
+    """
     cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(tree.site)]
     cmd += ["--strict"] if strict else []
     cmd += ["--config-file", config] if config else []
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=tree.path, env=tree.env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
-    peak = [0]
+    peak, cpu = [0], {}
 
     def sample():
         parent = psutil.Process(proc.pid)
         while proc.poll() is None:
-            try:
-                procs = [parent, *parent.children(recursive=True)]
-                peak[0] = max(peak[0], sum(p.memory_info().rss for p in procs))
-            except psutil.Error:
-                pass
+            rss = 0
+            for p in [parent, *_children(parent)]:
+                try:
+                    with p.oneshot():
+                        rss += p.memory_info().rss
+                        times = p.cpu_times()
+                        cpu[(p.pid, p.create_time())] = times.user + times.system
+                except psutil.Error:
+                    pass
+            peak[0] = max(peak[0], rss)
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample)
@@ -80,9 +91,17 @@ def build(tree, config=None, strict=True):
     _, stderr = proc.communicate()
     sampler.join()
     seconds = time.perf_counter() - start
+    tree.cpu = sum(cpu.values())
     if proc.returncode != 0:
         sys.exit(f"[{tree.label}] la construcción falló:\n{stderr[-3000:]}")
     return seconds, peak[0] / 2**20
+
+
+def _children(parent):
+    try:
+        return parent.children(recursive=True)
+    except psutil.Error:
+        return []
 
 
 def cold(tree):
@@ -224,11 +243,13 @@ def main():
                 seconds, peak = cold(tree)
                 results[tree.label].setdefault("frío", []).append(seconds)
                 results[tree.label].setdefault("memoria", []).append(peak)
-                print(f"  [{tree.label}] frío #{i + 1}: {seconds:.1f} s, {peak:.0f} MiB "
-                      f"(carga {load()})", flush=True)
+                results[tree.label].setdefault("CPU en frío", []).append(tree.cpu)
+                print(f"  [{tree.label}] frío #{i + 1}: {seconds:.1f} s, CPU {tree.cpu:.0f} s, "
+                      f"{peak:.0f} MiB (carga {load()})", flush=True)
         for i in range(args.runs):
             for tree in trees:
                 results[tree.label].setdefault("caliente", []).append(build(tree)[0])
+                results[tree.label].setdefault("CPU en caliente", []).append(tree.cpu)
                 results[tree.label].setdefault("sin ganchos", []).append(plain(tree))
         loads.append(load())
         for tree in trees:
@@ -251,8 +272,8 @@ def main():
     print(f"\nConstrucción (medianas; {args.cold_runs} en frío, {args.runs} en caliente; "
           f"{os.cpu_count()} núcleos; carga 1/5/15 min durante la medida: {', '.join(loads)})")
     print(f"  {'':32}" + "".join(f"{label:>14}" for label in labels))
-    for row in ("frío", "caliente", "sin ganchos", "editar una figura (serve)",
-                "deshacer la edición (serve)"):
+    for row in ("frío", "CPU en frío", "caliente", "CPU en caliente", "sin ganchos",
+                "editar una figura (serve)", "deshacer la edición (serve)"):
         print(f"  {row:32}" + "".join(f"{median[label][row]:12.1f} s" for label in labels))
     print(f"  {'caliente / sin ganchos':32}" + "".join(
         f"{median[label]['caliente'] / median[label]['sin ganchos']:14.2f}" for label in labels))
