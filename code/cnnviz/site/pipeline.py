@@ -55,7 +55,7 @@ class Build:
         self.notebooks = {}      # src_uri -> Notebook
         self.lab = None
         self._pool = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._threads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="cnnviz")
         self._planned = []       # (orden, id, qué, función, argumentos, al terminar)
         self._running = {}       # id -> (qué, futuro, al terminar)
@@ -101,21 +101,17 @@ class Build:
 
     def _need_training(self):
         if self.weights is None and not any(p[1] == "entrenamiento" for p in self._planned):
-            self._plan(TRAIN, "entrenamiento", "el entrenamiento de la CNN", jobs.train)
+            self._plan(TRAIN, "entrenamiento", "el entrenamiento de la CNN", jobs.train,
+                       done=lambda digest: log.info("CNN: entrenada (pesos %s…)", digest[:12]))
 
     def trained_weights(self):
         """Huella de los pesos, esperando al entrenamiento si está en marcha."""
         if self.weights is None:
             with self._lock:
                 if self._train is None:
-                    self._train = self._submit_unlocked(jobs.train)
+                    self._train = self._submit(jobs.train)
             self.weights = self._result(self._train, "el entrenamiento de la CNN")
         return self.weights
-
-    def _submit_unlocked(self, fn, *args):
-        if self._pool is None:
-            self._pool = workers.pool(self.max_workers)
-        return self._pool.submit(fn, *args)
 
     # --- Plan ------------------------------------------------------------------
 
@@ -125,9 +121,10 @@ class Build:
     def _start(self):
         """Lanza lo planeado, en orden (el de la lista, a igual prioridad)."""
         for order, job_id, what, fn, args, done in sorted(self._planned, key=lambda p: p[0]):
-            future = self._submit(fn, *args)
-            if order == TRAIN:
-                self._train = future
+            with self._lock:
+                future = self._submit(fn, *args)
+                if order == TRAIN:
+                    self._train = future
             self._running[job_id] = (what, future, done)
         self._planned = []
 
