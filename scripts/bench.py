@@ -151,7 +151,7 @@ def serve_edit(tree):
     """Segundos hasta recargar tras editar la figura y tras deshacerlo; y qué se regeneró."""
     path, original, edited = edit_figure_source(tree, EDITED_FIGURE)
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--strict", "-a",
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a",
                              f"127.0.0.1:{port}"], cwd=tree.path, env=tree.env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     lines = queue.Queue()
