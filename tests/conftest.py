@@ -1,11 +1,13 @@
 """Accesorios comunes: el sitio construido una vez por sesión de pruebas."""
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from reader_env import reader  # accesorio: el entorno de quien lee, solo con el paquete publicado
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -21,11 +23,41 @@ def mkdocs_build(site_dir, env=None, cwd=ROOT, config=None):
                           timeout=1800)
 
 
+# Repositorio de las pruebas: el sitio se construye como en el flujo de Pages,
+# con enlaces a la fuente (la dirección no se visita: las pruebas no tienen red)
+TEST_REPO_URL = "https://github.com/ejemplo/cnnviz"
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """Carpeta del sitio construido con ``mkdocs build --strict``."""
+def site_port():
+    """Puerto libre en que se servirá el sitio: su site_url apunta ahí.
+
+    El mismo de una ejecución a otra en una misma copia del repositorio (así
+    los cuadernos, que llevan la URL del paquete, salen de la caché); si está
+    ocupado, otro cualquiera.
+    """
+    import zlib
+    preferred = 20000 + zlib.crc32(str(ROOT).encode()) % 20000
+    for port in (preferred, 0):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, site_port):
+    """Carpeta del sitio construido con ``mkdocs build --strict``.
+
+    Su site_url es la dirección de ``served_site``: la línea de pip de la
+    página de instalación y la primera celda de los cuadernos instalan el
+    paquete desde el sitio servido en la prueba.
+    """
     site = tmp_path_factory.mktemp("sitio") / "site"
-    proc = mkdocs_build(site)
+    proc = mkdocs_build(site, env={"CNNVIZ_SITE_URL": f"http://127.0.0.1:{site_port}/",
+                                   "CNNVIZ_REPO_URL": TEST_REPO_URL})
     assert proc.returncode == 0, f"mkdocs build --strict falló:\n{proc.stderr[-5000:]}"
     return site
 
@@ -66,7 +98,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking",
 
 
 @pytest.fixture(scope="session")
-def served_site(built_site):
+def served_site(built_site, site_port):
     """URL base (http://127.0.0.1:<puerto>/) del sitio construido."""
     import functools
     import threading
@@ -77,7 +109,7 @@ def served_site(built_site):
             pass
 
     handler = functools.partial(QuietHandler, directory=str(built_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = ThreadingHTTPServer(("127.0.0.1", site_port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/"

@@ -21,7 +21,8 @@ from conftest import ROOT, mkdocs_build
 
 from cnnviz.cache import CacheError, KEEP, cache_root, prune, read_entry, write_entry
 from cnnviz.figures import FIGURES
-from cnnviz.site import deps, entries, keys, page_code
+from cnnviz import deps
+from cnnviz.site import entries, keys, page_code
 from cnnviz.site.page_code import python_sources
 from cnnviz.site.facts import FACTS
 from cnnviz.weights_cache import weights_digest, weights_key

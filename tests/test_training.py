@@ -140,7 +140,7 @@ def test_concurrent_cold_builds_train_once(tmp_path):
 
 
 def test_weights_key_follows_the_training_code(isolated_cache, tmp_path, monkeypatch):
-    from cnnviz.site import deps
+    from cnnviz import deps
     before = training.weights_key()
     copy = tmp_path / "cnnviz"
     shutil.copytree(deps.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))

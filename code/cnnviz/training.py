@@ -3,12 +3,16 @@
 import hashlib
 import io
 import json
-import sys
 import time
 import warnings
 
+# --8<-- [start:train_imports]
+import sys
+
 import torch
 import torch.nn.functional as F
+from tqdm import tqdm
+# --8<-- [end:train_imports]
 
 from . import weights_cache
 from .cache import prune, read_entry, touch, write_entry
@@ -45,7 +49,8 @@ def train(model, x, y, epochs=EPOCHS, batch_size=BATCH_SIZE, max_lr=MAX_LR,
     if progress is None:
         progress = sys.stderr.isatty()
     losses = []
-    bar = _progress_bar(epochs * steps_per_epoch, enabled=progress)
+    bar = tqdm(total=epochs * steps_per_epoch, disable=not progress, desc="entrenando",
+               unit="lote")
     for epoch in range(1, epochs + 1):
         model.train()
         order = torch.randperm(len(x), generator=gen)
@@ -89,11 +94,6 @@ def evaluate(model, x, y, n_classes=10, batch_size=500):
     return {"accuracy": accuracy, "per_class": per_class.tolist(),
             "confusion": confusion.tolist(), "predictions": preds}
 # --8<-- [end:evaluate]
-
-
-def _progress_bar(total, enabled):
-    from tqdm.auto import tqdm
-    return tqdm(total=total, disable=not enabled, desc="entrenando", unit="lote")
 
 
 def load_weights(model, state_dict):

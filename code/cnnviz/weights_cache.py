@@ -16,7 +16,7 @@ import hashlib
 import json
 
 from .cache import cache_root, file_lock, library_versions, log, read_entry
-from .site.deps import closure, modules_digest
+from .deps import closure, modules_digest
 
 TRAINING_MODULE = "cnnviz.training"
 

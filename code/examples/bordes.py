@@ -1,11 +1,9 @@
-"""Código de la página «Filtros convolucionales y detección de bordes».
+"""Ejemplo de la página «Filtros convolucionales y detección de bordes».
 
-Se puede ejecutar tal cual: ``python code/examples/bordes.py``.
+No es un programa aparte: en la página va después de los filtros y de
+``apply_filters`` (incluidos desde ``cnnviz.filters``), y las pruebas ejecutan
+los bloques en orden, tal como se ven, desde el paquete instalado.
 """
-
-import torch
-
-from cnnviz.filters import LAPLACIAN, SOBEL_X, SOBEL_Y, apply_filters
 
 # --8<-- [start:usage]
 from cnnviz.data import sample_photo

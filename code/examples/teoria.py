@@ -1,13 +1,10 @@
-"""Código de la página «Teoría: capas de una CNN», en el orden de la página.
+"""Ejemplos de la página «Teoría: capas de una CNN», en el orden de la página.
 
-Se puede ejecutar tal cual: ``python code/examples/teoria.py``.
+Cada sección es un bloque de la página (o su final). No es un programa
+aparte: en la página, cada bloque va después del código que usa (los filtros,
+el ejemplo de pooling y la red, incluidos desde ``cnnviz``), y las pruebas
+ejecutan los bloques en orden, tal como se ven, desde el paquete instalado.
 """
-
-import torch
-import torch.nn.functional as F
-
-from cnnviz.model import Net
-from cnnviz.pooling import POOL_EXAMPLE
 
 # --8<-- [start:print_net]
 # Instanciar e imprimir la red

@@ -1,8 +1,9 @@
-"""Código de la página «Visualización de características», en el orden de la página.
+"""Ejemplos de la página «Visualización de características», en el orden de la página.
 
-En la página, cada bloque muestra primero el método (incluido desde su
-módulo) y luego este código, que lo usa. Se puede ejecutar tal cual:
-``python code/examples/visualizacion.py``.
+En la página, cada bloque muestra primero el método (incluido desde su módulo
+de ``cnnviz.features``) y luego esta sección, que lo usa. No es un programa
+aparte: las pruebas ejecutan los bloques de la página en orden, tal como se
+ven, desde el paquete instalado.
 """
 
 # --8<-- [start:setup]
@@ -28,13 +29,6 @@ print(f"exactitud en prueba: {meta['accuracy']:.1%}")
 print("clases reales:   ", y.tolist())
 print("clases predichas:", model(x).argmax(1).tolist())
 # --8<-- [end:setup]
-
-from cnnviz.features.activations import activation_maps   # noqa: E402
-from cnnviz.features.actmax import class_objective, maximize   # noqa: E402
-from cnnviz.features.embedding import embed_2d   # noqa: E402
-from cnnviz.features.occlusion import occlusion_scores   # noqa: E402
-from cnnviz.features.saliency import guided_backprop, saliency   # noqa: E402
-from cnnviz.features.sanity import randomization_test   # noqa: E402
 
 # --8<-- [start:activations]
 maps = activation_maps(model, x)
@@ -67,9 +61,7 @@ print(f"con el peor parche (esquina en fila {row}, columna {col}): "
 # --8<-- [end:occlusion]
 
 # --8<-- [start:saliency]
-from captum.attr import GuidedBackprop, Saliency   # noqa: E402
-
-from cnnviz.features.layers import as_sequential   # noqa: E402
+from captum.attr import GuidedBackprop, Saliency
 
 grad = saliency(model, x, y)                       # (4, 1, 28, 28)
 reference = Saliency(model).attribute(x, target=y)   # captum devuelve |gradiente|

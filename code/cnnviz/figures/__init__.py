@@ -3,7 +3,7 @@
 Cada función devuelve una ``matplotlib.figure.Figure``. La construcción del
 sitio las genera todas, en esquema claro y oscuro (y en composición estrecha
 si ``narrow``). Las dependencias de cada una se leen de su código
-(``cnnviz.site.deps``): su función, lo que ésta usa de su módulo, los módulos
+(``cnnviz.deps``): su función, lo que ésta usa de su módulo, los módulos
 que importa y, si usa la CNN entrenada, sus pesos.
 """
 

@@ -103,3 +103,120 @@ def fig_predictions(images, labels, preds, n_cols=8, n_rows=3):
         hide_ticks(ax)
     fig.suptitle("Predicciones en el conjunto de prueba: predicción (real)")
     return fig
+
+
+# --- Validación, sobreajuste y regularización ---------------------------------
+
+def _integer_epochs(ax):
+    from matplotlib.ticker import MaxNLocator
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _decimal_comma(axis):
+    """Marcas del eje con coma decimal y signo menos (−)."""
+    from matplotlib.ticker import FuncFormatter
+
+    from ..spanish import MINUS
+    axis.set_major_formatter(FuncFormatter(
+        lambda v, _: f"{v:.10g}".replace(".", ",").replace("-", MINUS)))
+
+
+def fig_train_val(history, title):
+    """Pérdida y exactitud por época en entrenamiento y en validación (una ``History``)."""
+    epochs = np.arange(1, len(history.loss["train"]) + 1)
+    fig = new_figure(8, 3.2)
+    ax_loss, ax_acc = fig.subplots(1, 2)
+    styles = {"train": ("entrenamiento", LAYER_COLORS[0], "--"),
+              "val": ("validación", LAYER_COLORS[1], "-")}
+    for name, (label, color, line) in styles.items():
+        ax_loss.plot(epochs, history.loss[name], line, marker="o", markersize=3,
+                     color=color, label=label)
+        ax_acc.plot(epochs, np.array(history.accuracy[name]) * 100, line, marker="o",
+                    markersize=3, color=color, label=label)
+    best = history.best_epoch()
+    ax_loss.axvline(best, color=LAYER_COLORS[3], linewidth=1, linestyle=":",
+                    label=f"mínimo de validación (época {best})")
+    ax_loss.set_ylabel("entropía cruzada")
+    ax_loss.set_title("Pérdida")
+    ax_acc.set_ylabel("exactitud (%)")
+    ax_acc.set_title("Exactitud")
+    for ax in (ax_loss, ax_acc):
+        ax.set_xlabel("época")
+        _integer_epochs(ax)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+        _decimal_comma(ax.yaxis)
+    fig.suptitle(title)
+    return fig
+
+
+def fig_variants(histories):
+    """Pérdida de validación por época de cada variante y su exactitud final.
+
+    ``histories``: diccionario ``{nombre: History}``.
+    """
+    names = list(histories)
+    fig = new_figure(9, 3.4)
+    ax_loss, ax_acc = fig.subplots(1, 2, width_ratios=[1.3, 1])
+    for i, name in enumerate(names):
+        val = histories[name].loss["val"]
+        ax_loss.plot(np.arange(1, len(val) + 1), val, marker="o", markersize=3,
+                     color=LAYER_COLORS[i % len(LAYER_COLORS)], label=name)
+    ax_loss.set_xlabel("época")
+    _integer_epochs(ax_loss)
+    ax_loss.set_ylabel("entropía cruzada (validación)")
+    ax_loss.set_title("Pérdida de validación por época")
+    ax_loss.grid(alpha=0.3)
+    ax_loss.legend(fontsize=8)
+    _decimal_comma(ax_loss.yaxis)
+
+    y = np.arange(len(names))
+    train = [histories[n].accuracy["train"][-1] * 100 for n in names]
+    val = [histories[n].accuracy["val"][-1] * 100 for n in names]
+    ax_acc.barh(y - 0.2, train, height=0.4, color=LAYER_COLORS[0], label="entrenamiento")
+    bars = ax_acc.barh(y + 0.2, val, height=0.4, color=LAYER_COLORS[1], label="validación")
+    ax_acc.bar_label(bars, labels=[f"{v:.1f}".replace(".", ",") for v in val], fontsize=8,
+                     padding=2)
+    ax_acc.set_yticks(y, names)
+    ax_acc.invert_yaxis()
+    low = min(val + train)
+    ax_acc.set_xlim(max(0, np.floor(low / 5) * 5 - 5), 102)
+    ax_acc.set_xlabel("exactitud al final (%)")
+    ax_acc.set_title("Exactitud tras la última época")
+    ax_acc.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
+                  frameon=False)
+    _decimal_comma(ax_acc.xaxis)
+    return fig
+
+
+def fig_lr_schedule(lrs, steps_per_epoch):
+    """Tasa de aprendizaje de cada paso (programa OneCycle), en milésimas."""
+    lrs = np.asarray(lrs) * 1000
+    fig = new_figure(7, 3.0)
+    ax = fig.add_subplot()
+    ax.plot(np.arange(1, len(lrs) + 1), lrs, color=LAYER_COLORS[0])
+    peak = int(lrs.argmax())
+    ax.plot(peak + 1, lrs[peak], "o", color=LAYER_COLORS[1], label=f"máximo (paso {peak + 1})")
+    for epoch in range(1, len(lrs) // steps_per_epoch):
+        ax.axvline(epoch * steps_per_epoch, color=LAYER_COLORS[5], linewidth=0.5, alpha=0.5)
+    ax.set_xlabel("paso de entrenamiento (lote); líneas finas: fin de cada época")
+    ax.set_ylabel("tasa de aprendizaje (×10⁻³)")
+    ax.set_title("Programa de la tasa de aprendizaje en un ciclo (OneCycleLR)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    _decimal_comma(ax.yaxis)
+    return fig
+
+
+def fig_shifts(image, shifts):
+    """Un dígito desplazado con ``torch.roll`` por cada ``(dy, dx)`` de ``shifts``."""
+    import torch
+
+    fig = new_figure(1.5 * len(shifts), 2.0)
+    for ax, (dy, dx) in zip(np.atleast_1d(fig.subplots(1, len(shifts))), shifts):
+        shifted = torch.roll(torch.as_tensor(image), shifts=(dy, dx), dims=(-2, -1))
+        ax.imshow(to_numpy(shifted).squeeze(), cmap="gray_r")
+        ax.set_title(f"({dy}, {dx})".replace("-", "−"), fontsize=9)
+        hide_ticks(ax)
+    fig.suptitle("Aumento de datos: el mismo dígito desplazado (filas, columnas)")
+    return fig

@@ -53,6 +53,7 @@ def on_config(config):
 @event_priority(-50)   # después de mkdocs-jupyter, que envuelve los .ipynb
 @_plugin_errors
 def on_files(files, config):
+    _cnnviz("site.reader").on_files(files, config)   # paquete del lector y cuadernos preparados
     _state["build"] = _cnnviz("site.pipeline").Build()
     return _state["build"].plan(files, config)
 
@@ -67,6 +68,7 @@ def on_pre_page(page, config, files):
 
 @_plugin_errors
 def on_page_markdown(markdown, page, config, files):
+    markdown = _cnnviz("site.reader").on_page_markdown(markdown, page, config)
     if page.file.src_uri.endswith(".ipynb"):
         return markdown
     build = _state["build"]
@@ -94,6 +96,7 @@ def on_page_content(html, page, config, files):
         notebooks = _cnnviz("site.notebooks")
         html = notebooks.apply_image_alts(html, page.file.abs_src_path)
         return notebooks.make_code_focusable(html)
+    html = _cnnviz("site.reader").on_page_content(html, config)   # enlaces a code/
     html = _cnnviz("site.mathml").render_math(html)
     try:
         return _state["build"].page_outputs(html, page)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..cache import library_versions
 from ..weights_cache import uses_weights
-from .deps import closure, code_modules, function_digest, modules_digest
+from ..deps import closure, code_modules, function_digest, modules_digest
 
 KEY_VERSION = "2"
 

@@ -24,8 +24,8 @@ import re
 from pathlib import Path
 
 PACKAGE = "cnnviz"
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
-INFRASTRUCTURE = frozenset({"cnnviz.cache", "cnnviz.weights_cache", "cnnviz.site.deps",
+PACKAGE_DIR = Path(__file__).resolve().parent
+INFRASTRUCTURE = frozenset({"cnnviz.cache", "cnnviz.weights_cache", "cnnviz.deps",
                             "cnnviz.site.keys", "cnnviz.site.entries"})
 
 _parsed = {}   # ruta -> (mtime_ns, tamaño, bytes, árbol, importaciones): se relee si cambia
