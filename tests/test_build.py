@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 
-from conftest import ROOT, mkdocs_build, nav_pages
+from conftest import ROOT, TEST_REPO_URL, mkdocs_build, nav_pages
 from PIL import Image
 
 from cnnviz.cache import cache_root
@@ -125,7 +125,7 @@ def _repo_copy(tmp_path):
     return copy
 
 
-def test_narrow_variant_is_drawn_and_served(built_site, tmp_path):
+def test_narrow_variant_is_drawn_and_served(built_site, site_port, tmp_path):
     # Una copia en la que «relu» pide composición estrecha
     copy = _repo_copy(tmp_path)
     registry = copy / "code" / "cnnviz" / "figures" / "__init__.py"
@@ -136,7 +136,8 @@ def test_narrow_variant_is_drawn_and_served(built_site, tmp_path):
     registry.write_text(source[:start] + entry + ", narrow=True),\n    " + source[end:])
     shutil.copytree(cache_root(), tmp_path / "cache")
     proc = mkdocs_build(tmp_path / "site", cwd=copy,
-                        env={**_env(tmp_path / "cache"), "PYTHONPATH": str(copy / "code")})
+                        env={**_env(tmp_path / "cache", site_port),
+                             "PYTHONPATH": str(copy / "code")})
     assert proc.returncode == 0, proc.stderr[-3000:]
     site = tmp_path / "site"
     for variant_suffix in ("-estrecha", "-estrecha-oscuro"):
@@ -152,7 +153,7 @@ def test_narrow_variant_is_drawn_and_served(built_site, tmp_path):
                 f'height="{height}"') in html
 
 
-def test_broken_figure_fails_the_build_and_names_it(built_site, tmp_path):
+def test_broken_figure_fails_the_build_and_names_it(built_site, site_port, tmp_path):
     copy = _repo_copy(tmp_path)
     module = copy / "code" / "cnnviz" / "figures" / "teoria.py"
     source = module.read_text()
@@ -163,7 +164,8 @@ def test_broken_figure_fails_the_build_and_names_it(built_site, tmp_path):
     # Una copia de la caché de la sesión: solo «relu» cambió, solo ella se dibuja
     shutil.copytree(cache_root(), tmp_path / "cache")
     proc = mkdocs_build(tmp_path / "site", cwd=copy,
-                        env={**_env(tmp_path / "cache"), "PYTHONPATH": str(copy / "code")})
+                        env={**_env(tmp_path / "cache", site_port),
+                             "PYTHONPATH": str(copy / "code")})
     assert proc.returncode != 0
     assert "«relu»" in proc.stderr and "rota a propósito" in proc.stderr, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
@@ -184,8 +186,10 @@ def test_sitemap_is_dated_by_the_last_commit_not_today(built_site):
     assert gzip.decompress((built_site / "sitemap.xml.gz").read_bytes()).decode() == sitemap
 
 
-def _env(cache):
+def _env(cache, site_port=None):
     import os
-    import sys
-    return {**os.environ, "CNNVIZ_CACHE": str(cache),
-            "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"}
+    env = {**os.environ, "CNNVIZ_CACHE": str(cache),
+           "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"}
+    if site_port:      # como built_site: la misma dirección del sitio
+        env.update(CNNVIZ_SITE_URL=f"http://127.0.0.1:{site_port}/", CNNVIZ_REPO_URL=TEST_REPO_URL)
+    return env

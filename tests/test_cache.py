@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, mkdocs_build
+from conftest import ROOT, TEST_REPO_URL, mkdocs_build
 
 from cnnviz.cache import CacheError, KEEP, cache_root, prune, read_entry, write_entry
 from cnnviz.figures import FIGURES
@@ -125,8 +125,10 @@ def _cache_copy(tmp_path):
     return cache
 
 
-def _env(cache):
-    return {"CNNVIZ_CACHE": str(cache)}
+def _env(cache, site_port):
+    """Como ``built_site`` (misma dirección del sitio), con otra caché."""
+    return {"CNNVIZ_CACHE": str(cache), "CNNVIZ_SITE_URL": f"http://127.0.0.1:{site_port}/",
+            "CNNVIZ_REPO_URL": TEST_REPO_URL}
 
 
 def _log(proc):
@@ -160,15 +162,15 @@ print(json.dumps({"epoch": epoch, "accuracy": result["accuracy"]}))
 """
 
 
-def test_swapped_weights_rebuild_every_dependent_output(built_site, tmp_path):
+def test_swapped_weights_rebuild_every_dependent_output(built_site, site_port, tmp_path):
     cache = _cache_copy(tmp_path)
-    env = {**os.environ, **_env(cache)}
+    env = {**os.environ, **_env(cache, site_port)}
     before = weights_digest()
     swap = subprocess.run([sys.executable, "-c", SWAP], env=env, capture_output=True,
                           text=True, check=True)
     swapped = json.loads(swap.stdout)
     site = tmp_path / "site"
-    proc = mkdocs_build(site, env=_env(cache))
+    proc = mkdocs_build(site, env=_env(cache, site_port))
     assert proc.returncode == 0, proc.stderr[-3000:]
     status = _status_lines(_log(proc))
 
@@ -184,22 +186,28 @@ def test_swapped_weights_rebuild_every_dependent_output(built_site, tmp_path):
     assert "exactitud_test" in status["datos"]
 
     # Texto, código de la página, cuaderno y laboratorio citan la misma exactitud
-    percent = f"{swapped['accuracy']:.1%}"                      # 97.9%
-    text = f"{swapped['accuracy'] * 100:.1f} %".replace(".", ",")   # 97,9 %
-    page = (site / "visualizacion" / "index.html").read_text()
-    assert text in page and f"exactitud en prueba: {percent}" in page
-    notebook = (site / "practica" / "entrenar" / "index.html").read_text()
-    assert f"exactitud en prueba: {percent}" in notebook
+    percent = f"{swapped['accuracy']:.1%}"                       # 97.9% (print de Python)
+    spanish = f"{swapped['accuracy'] * 100:.1f} %".replace(".", ",")   # 97,9 %
+    page = _text(site / "visualizacion" / "index.html")
+    assert spanish in page and f"exactitud en prueba: {percent}" in page
+    notebook = _text(site / "practica" / "entrenar" / "index.html")
+    assert f"exactitud en prueba: {spanish}" in notebook
     lab = json.loads((site / "laboratorio" / "modelo.json").read_text())
     assert lab["exactitud"] == swapped["accuracy"]
-    old = (built_site / "visualizacion" / "index.html").read_text()
-    assert text not in old                        # de verdad es otra exactitud
+    assert spanish not in _text(built_site / "visualizacion" / "index.html")   # otra exactitud
     # Las figuras son de los pesos nuevos
     assert (site / "figuras" / "filtros_conv1.png").read_bytes() != \
         (built_site / "figuras" / "filtros_conv1.png").read_bytes()
     assert (site / "figuras" / "relu.png").read_bytes() == \
         (built_site / "figuras" / "relu.png").read_bytes()
     assert weights_digest() == before             # la caché de la sesión, intacta
+
+
+def _text(html_path):
+    """Texto visible de una página, con los espacios (también los de no separación) normales."""
+    from bs4 import BeautifulSoup
+    text = BeautifulSoup(html_path.read_text(), "html.parser").get_text(" ")
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 def _damage(path, how):
@@ -214,15 +222,16 @@ def _damage(path, how):
         path.write_bytes(data.replace(b'"valor": "', b'"valor": "9'))
 
 
-def test_damaged_entries_are_regenerated_and_published_correctly(built_site, tmp_path,
-                                                                 monkeypatch):
+def test_damaged_entries_are_regenerated_and_published_correctly(built_site, site_port,
+                                                                 tmp_path, monkeypatch):
     cache = _cache_copy(tmp_path)
     monkeypatch.setenv("CNNVIZ_CACHE", str(cache))
     weights = weights_digest()
     relu = FIGURES["relu"].func
     figure_key = keys.figure_key(relu.__module__, relu.__qualname__, weights)
     fact = FACTS["parametros_net"]
-    notebook = ROOT / "docs" / "practica" / "cnn-basica.ipynb"
+    # El cuaderno que se ejecuta es el preparado (con la URL del paquete)
+    notebook, = (cache / "cuadernos-preparados" / "cnn-basica").glob("*/cnn-basica.ipynb")
     sources = python_sources((built_site / "filtros-bordes" / "index.html").read_text())
     bordes = page_code.outputs_path("filtros-bordes.md", keys.page_outputs_key(sources, weights))
     damaged = {
@@ -244,7 +253,7 @@ def test_damaged_entries_are_regenerated_and_published_correctly(built_site, tmp
     for path in converted:
         _damage(path, "a medias")
     site = tmp_path / "site"
-    proc = mkdocs_build(site, env=_env(cache))
+    proc = mkdocs_build(site, env=_env(cache, site_port))
     assert proc.returncode == 0, proc.stderr[-3000:]
     log = _log(proc)
     assert "Traceback" not in log
@@ -267,14 +276,15 @@ def test_damaged_entries_are_regenerated_and_published_correctly(built_site, tmp
         assert read_entry(path) is not None, path
 
 
-def test_warm_build_imports_neither_torch_nor_matplotlib(built_site, tmp_path):
+def test_warm_build_imports_neither_torch_nor_matplotlib(built_site, site_port, tmp_path):
     script = ("import sys\n"
               "from mkdocs.commands.build import build\n"
               "from mkdocs.config import load_config\n"
               f"build(load_config('mkdocs.yml', site_dir={str(tmp_path / 'site')!r}))\n"
               "print(sorted(m for m in ('torch', 'matplotlib') if m in sys.modules))\n")
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                          text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                          text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1",
+                                          **_env(cache_root(), site_port)})
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.strip().splitlines()[-1] == "[]"
     assert "generada" not in proc.stderr and "ejecutad" not in proc.stderr
@@ -283,6 +293,7 @@ def test_warm_build_imports_neither_torch_nor_matplotlib(built_site, tmp_path):
 # --- Macros y errores de la caché ----------------------------------------------
 
 MINI_SITE = """site_name: prueba
+site_url: http://127.0.0.1:8000/
 docs_dir: docs
 strict: true
 theme:
@@ -331,11 +342,11 @@ def test_braces_in_code_are_published_as_they_are(built_site, tmp_path):
     assert 'src="figuras/relu.png#only-light"' in html
 
 
-def test_unwritable_cache_gives_one_clear_error(tmp_path):
+def test_unwritable_cache_gives_one_clear_error(site_port, tmp_path):
     blocker = tmp_path / "archivo"
     blocker.write_text("no es una carpeta")
     cache = blocker / "cache"
-    proc = mkdocs_build(tmp_path / "site", env=_env(cache))
+    proc = mkdocs_build(tmp_path / "site", env=_env(cache, site_port))
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     error = [line for line in proc.stderr.splitlines() if "ERROR" in line]
@@ -381,8 +392,10 @@ def test_lab_path_matches_lab_export():
 
 def test_notebook_and_page_code_keys_follow_their_imports():
     basica = keys.notebook_modules(ROOT / "docs" / "practica" / "cnn-basica.ipynb")
-    assert "cnnviz.figures.practica" in basica and "cnnviz.training" not in basica
-    assert "cnnviz.figures.teoria" not in basica       # no depende de las otras figuras
+    assert "cnnviz.data" in basica and "cnnviz.training" not in basica
+    assert not any(m.startswith("cnnviz.figures.") and m != "cnnviz.figures.style"
+                   for m in basica)                   # no depende de las figuras del sitio
+    assert "cnnviz.figures" not in basica              # ni del registro
     entrenar = keys.notebook_modules(ROOT / "docs" / "practica" / "entrenar.ipynb")
     assert "cnnviz.training" in entrenar
     assert Path(deps.module_file("cnnviz.figures")).name == "__init__.py"

@@ -34,7 +34,27 @@ def execute(path, timeout=900):
     except Exception as exc:   # celda con error, tiempo agotado, núcleo muerto…
         raise NotebookError(f"el cuaderno «{path.name}» falló al ejecutarse: "
                             f"{type(exc).__name__}: {exc}") from exc
+    _coalesce_streams(nb)
     return nbformat.writes(nb).encode()
+
+
+def _coalesce_streams(nb):
+    """Une las salidas de texto seguidas de una celda en una sola.
+
+    El núcleo envía lo impreso en trozos que dependen del momento (dos
+    ``print`` pueden llegar juntos o separados); unidos, el mismo código da
+    siempre el mismo cuaderno y la misma página.
+    """
+    for cell in nb.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            if merged and output.output_type == "stream" and \
+                    merged[-1].output_type == "stream" and merged[-1].name == output.name:
+                merged[-1].text += output.text
+            else:
+                merged.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = merged
 
 
 def notebook_key(path):
