@@ -48,7 +48,9 @@ class Tree:
         self.site = work / f"site-{label}"
 
     def env(self, extra=None):
-        return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CNNVIZ_CACHE": str(self.cache),
+        # Con repositorio, como el flujo de Pages (sin él, edit_uri avisa y --strict falla)
+        return {"CNNVIZ_REPO_URL": "https://github.com/ejemplo/cnnviz", **os.environ,
+                "NO_MKDOCS_2_WARNING": "1", "CNNVIZ_CACHE": str(self.cache),
                 "PYTHONPATH": str(self.path / "code"), **(extra or {})}
 
 
