@@ -1,18 +1,29 @@
-"""Benchmark de la construcción: imprime medianas de varias ejecuciones.
+"""Benchmark de la construcción; imprime una tabla (medianas) y la carga de la máquina.
 
-- construcción en frío (cachés vacías: pesos, figuras, cuadernos, salidas),
-- construcción en caliente (nada cambió),
-- construcción tras editar una página de Markdown,
-- memoria máxima (suma del RSS del árbol de procesos, muestreada),
-- cociente caliente / construcción sin generar nada (CNNVIZ_SKIP_GENERATION=1).
+Para el árbol de trabajo y, con ``--contra REF`` (por defecto ``main``), para una
+copia limpia de esa referencia, medidos uno tras otro en la misma ejecución:
 
-Uso: scripts/bench [--runs N]
+- en frío: caché vacía (entrenamiento, figuras, cuadernos, salidas del código);
+- en caliente: nada cambió;
+- mkdocs sin ganchos: las mismas páginas con mkdocs-material y sin generar nada
+  (``hooks: []``), y el cociente caliente / sin ganchos;
+- bajo ``mkdocs serve``: editar una función de figura (``relu``) hasta que el
+  sitio se recarga, y deshacer la edición;
+- memoria máxima (RSS sumado del árbol de procesos) en frío, y tiempo de CPU
+  de todos los procesos (con la máquina cargada, el de pared depende de los demás);
+- coste de las variantes: dibujar cada figura solo en claro frente a todas sus
+  variantes, en un proceso.
+
+Uso: scripts/bench [--runs N] [--cold-runs N] [--contra REF | --solo]
 """
 
 import argparse
+import ast
 import json
 import os
+import queue
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -24,29 +35,57 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
-EDITED_PAGE = ROOT / "docs" / "glosario.md"
+PLAIN_CONFIG = ".bench-sin-ganchos.yml"
+EDITED_FIGURE = "relu"
 
 
-def build(cache, site, extra_env=None, strict=True):
-    """Una construcción; devuelve (segundos, memoria máxima en MiB)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CNNVIZ_CACHE": str(cache),
-           **(extra_env or {})}
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)]
-    if strict:
-        cmd.append("--strict")
+class Tree:
+    """Un árbol del proyecto (el de trabajo o una copia de otra referencia) y su caché."""
+
+    def __init__(self, label, path, work):
+        self.label, self.path = label, path
+        self.cache = work / f"cache-{label}"
+        self.site = work / f"site-{label}"
+
+    def env(self, extra=None):
+        # Con repositorio, como el flujo de Pages (sin él, edit_uri avisa y --strict falla)
+        return {"CNNVIZ_REPO_URL": "https://github.com/ejemplo/cnnviz", **os.environ,
+                "NO_MKDOCS_2_WARNING": "1", "CNNVIZ_CACHE": str(self.cache),
+                "PYTHONPATH": str(self.path / "code"), **(extra or {})}
+
+
+def load():
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def build(tree, config=None, strict=True):
+    """Una construcción; devuelve (segundos, memoria máxima en MiB).
+
+    En ``tree.cpu`` queda el tiempo de CPU (usuario + sistema) de todos sus
+    procesos, muestreado cada 50 ms: con la máquina cargada, el de pared
+    depende de los demás; éste apenas.
+    """
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(tree.site)]
+    cmd += ["--strict"] if strict else []
+    cmd += ["--config-file", config] if config else []
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(cmd, cwd=tree.path, env=tree.env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
-    peak = [0]
+    peak, cpu = [0], {}
 
     def sample():
         parent = psutil.Process(proc.pid)
         while proc.poll() is None:
-            try:
-                procs = [parent, *parent.children(recursive=True)]
-                peak[0] = max(peak[0], sum(p.memory_info().rss for p in procs))
-            except psutil.Error:
-                pass
+            rss = 0
+            for p in [parent, *_children(parent)]:
+                try:
+                    with p.oneshot():
+                        rss += p.memory_info().rss
+                        times = p.cpu_times()
+                        cpu[(p.pid, p.create_time())] = times.user + times.system
+                except psutil.Error:
+                    pass
+            peak[0] = max(peak[0], rss)
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample)
@@ -54,108 +93,202 @@ def build(cache, site, extra_env=None, strict=True):
     _, stderr = proc.communicate()
     sampler.join()
     seconds = time.perf_counter() - start
+    tree.cpu = sum(cpu.values())
     if proc.returncode != 0:
-        sys.exit(f"la construcción falló:\n{stderr[-3000:]}")
+        sys.exit(f"[{tree.label}] la construcción falló:\n{stderr[-3000:]}")
     return seconds, peak[0] / 2**20
 
 
-def clear_jupyter_cache():
-    shutil.rmtree(ROOT / ".cache" / "mkdocs-jupyter", ignore_errors=True)
+def _children(parent):
+    try:
+        return parent.children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def cold(tree):
+    shutil.rmtree(tree.cache, ignore_errors=True)
+    shutil.rmtree(tree.path / ".cache" / "mkdocs-jupyter", ignore_errors=True)
+    return build(tree)
+
+
+def plain(tree):
+    config = tree.path / PLAIN_CONFIG
+    config.write_text("INHERIT: mkdocs.yml\nhooks: []\n")
+    try:
+        return build(tree, config=PLAIN_CONFIG, strict=False)[0]
+    finally:
+        config.unlink()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def edit_figure_source(tree, name):
+    """(archivo, texto original, texto editado): una línea más en la función de la figura."""
+    code = ("from cnnviz.figures import FIGURES; f = FIGURES[%r].func; "
+            "import inspect; print(inspect.getsourcefile(f)); print(f.__name__)" % name)
+    out = subprocess.run([sys.executable, "-c", code], env=tree.env(), capture_output=True,
+                         text=True, check=True).stdout.split()
+    path, func = Path(out[0]), out[1]
+    source = path.read_text()
+    node = next(n for n in ast.parse(source).body
+                if isinstance(n, ast.FunctionDef) and n.name == func)
+    ret = node.body[-1]
+    lines = source.splitlines(keepends=True)
+    indent = " " * ret.col_offset
+    if isinstance(ret, ast.Return) and isinstance(ret.value, ast.Name):
+        token = time.time_ns()      # otra edición en cada ejecución: nunca en caché
+        extra = f'{indent}{ret.value.id}.text(0.5, 0.01, "prueba {token}", fontsize=6)\n'
+    else:
+        extra = f"{indent}pass  # prueba del benchmark\n"
+    edited = "".join(lines[:ret.lineno - 1] + [extra] + lines[ret.lineno - 1:])
+    return path, source, edited
+
+
+def serve_edit(tree):
+    """Segundos hasta recargar tras editar la figura y tras deshacerlo; y qué se regeneró."""
+    path, original, edited = edit_figure_source(tree, EDITED_FIGURE)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a",
+                             f"127.0.0.1:{port}"], cwd=tree.path, env=tree.env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr],
+                     daemon=True).start()
+
+    def wait_for(text, timeout=900):
+        seen, end = [], time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                line = lines.get(timeout=1)
+            except queue.Empty:
+                if proc.poll() is not None:
+                    break
+                continue
+            seen.append(line)
+            if text in line:
+                return seen
+        raise RuntimeError(f"[{tree.label}] serve no llegó a «{text}»:\n{''.join(seen)[-3000:]}")
+
+    try:
+        wait_for("Serving on")
+        time.sleep(2)
+        results = {}
+        for label, text in (("editar", edited), ("deshacer", original)):
+            start = time.perf_counter()
+            path.write_text(text)
+            seen = wait_for("Reloading browsers")
+            results[label] = time.perf_counter() - start
+            results[label + " (regenerado)"] = [
+                line.split("-  ", 1)[1].strip() for line in seen
+                if any(w in line for w in ("generada", "ejecutado", "generado", "calculados",
+                                           "ejecutadas"))]
+            time.sleep(1)
+        return results
+    finally:
+        path.write_text(original)
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+VARIANTS_SCRIPT = r"""
+import json, time
+from cnnviz.figures import FIGURES
+from cnnviz.site.figure_build import draw, variants
+from cnnviz.training import trained_model
+trained_model()
+light = every = 0.0
+for name, spec in FIGURES.items():
+    start = time.perf_counter()
+    draw(spec.func, name, ("claro", False))
+    light += time.perf_counter() - start
+    start = time.perf_counter()
+    for variant in variants(spec.narrow):
+        draw(spec.func, name, variant)
+    every += time.perf_counter() - start
+print(json.dumps([light, every]))
+"""
+
+
+def variants_cost(tree):
+    proc = subprocess.run([sys.executable, "-c", VARIANTS_SCRIPT], env=tree.env(),
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.splitlines()[-1])
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3,
+                        help="construcciones en caliente y sin ganchos")
+    parser.add_argument("--cold-runs", type=int, default=1)
+    parser.add_argument("--contra", default="main", help="referencia con la que comparar")
+    parser.add_argument("--solo", action="store_true", help="medir solo el árbol de trabajo")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cnnviz-bench-"))
-    site = work / "site"
-    results = {"frío": [], "caliente": [], "tras editar una página": [],
-               "sin generar nada": []}
-    peaks = []
+    trees = [Tree("ahora", ROOT, work)]
+    if not args.solo:
+        copy = work / "referencia"
+        copy.mkdir()
+        archive = subprocess.run(["git", "archive", args.contra], cwd=ROOT, capture_output=True,
+                                 check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(copy)], input=archive, check=True)
+        trees.insert(0, Tree(args.contra, copy, work))
+    results = {t.label: {} for t in trees}
+    loads = [load()]
     try:
+        for i in range(args.cold_runs):
+            for tree in trees:
+                seconds, peak = cold(tree)
+                results[tree.label].setdefault("frío", []).append(seconds)
+                results[tree.label].setdefault("memoria", []).append(peak)
+                results[tree.label].setdefault("CPU en frío", []).append(tree.cpu)
+                print(f"  [{tree.label}] frío #{i + 1}: {seconds:.1f} s, CPU {tree.cpu:.0f} s, "
+                      f"{peak:.0f} MiB (carga {load()})", flush=True)
         for i in range(args.runs):
-            cache = work / f"cache-frio-{i}"
-            clear_jupyter_cache()
-            seconds, peak = build(cache, site)
-            results["frío"].append(seconds)
-            peaks.append(peak)
-            print(f"  frío #{i + 1}: {seconds:.1f} s, {peak:.0f} MiB", flush=True)
-        warm_cache = work / f"cache-frio-{args.runs - 1}"
-        for i in range(args.runs):
-            seconds, peak = build(warm_cache, site)
-            results["caliente"].append(seconds)
-            peaks.append(peak)
-        original = EDITED_PAGE.read_text()
-        try:
-            for i in range(args.runs):
-                EDITED_PAGE.write_text(original + f"\n<!-- edición de prueba {i} -->\n")
-                seconds, _ = build(warm_cache, site)
-                results["tras editar una página"].append(seconds)
-        finally:
-            EDITED_PAGE.write_text(original)
-        for i in range(args.runs):
-            seconds, _ = build(work / "cache-vacia", site,
-                               {"CNNVIZ_SKIP_GENERATION": "1"}, strict=False)
-            results["sin generar nada"].append(seconds)
-        training_meta = json.loads(next((work / "cache-frio-0" / "weights").glob("*.json"))
-                                   .read_text())
-        sections = section_times(work / "cache-frio-0")
+            for tree in trees:
+                results[tree.label].setdefault("caliente", []).append(build(tree)[0])
+                results[tree.label].setdefault("CPU en caliente", []).append(tree.cpu)
+                results[tree.label].setdefault("sin ganchos", []).append(plain(tree))
+        loads.append(load())
+        for tree in trees:
+            edit = serve_edit(tree)
+            results[tree.label]["editar una figura (serve)"] = [edit["editar"]]
+            results[tree.label]["deshacer la edición (serve)"] = [edit["deshacer"]]
+            print(f"  [{tree.label}] editar {EDITED_FIGURE}: {edit['editar']:.1f} s, regenerado: "
+                  f"{edit['editar (regenerado)']}", flush=True)
+            print(f"  [{tree.label}] deshacer: {edit['deshacer']:.1f} s, regenerado: "
+                  f"{edit['deshacer (regenerado)']}", flush=True)
+        loads.append(load())
+        light, every = variants_cost(trees[-1])
+        loads.append(load())
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    median = {k: statistics.median(v) for k, v in results.items()}
-    print(f"\nConstrucción del sitio (mediana de {args.runs} ejecuciones, "
-          f"{os.cpu_count()} núcleos)")
-    targets = {"frío": 90, "caliente": 5, "tras editar una página": 5}
-    for name, value in median.items():
-        target = f"  (objetivo ≤ {targets[name]} s)" if name in targets else ""
-        print(f"  {name:24} {value:6.1f} s{target}")
-    print(f"  {'memoria máxima':24} {max(peaks):6.0f} MiB  (objetivo ≤ 1536 MiB)")
-    ratio = median["caliente"] / median["sin generar nada"]
-    print(f"  {'caliente / sin generar':24} {ratio:6.2f}    (objetivo ≤ 2)")
-    print("\nCNN entrenada (primera construcción en frío)")
-    print(f"  exactitud en prueba      {training_meta['accuracy']:.1%} de "
-          f"{training_meta['n_test']} imágenes  (objetivo ≥ 98 %)")
-    print(f"  entrenamiento            {training_meta['train_seconds']:6.1f} s  (objetivo ≤ 20 s)")
-    print("\nGeneración en frío por página (pesos ya entrenados; figuras + salidas del código)")
-    for page, seconds in sections.items():
-        print(f"  {page:24} {seconds:6.1f} s")
-
-
-def section_times(weights_cache):
-    """Segundos de generar las figuras y las salidas de código de cada página."""
-    code = """
-import json, sys, time, tempfile
-from collections import defaultdict
-from cnnviz.figures import FIGURES
-from cnnviz.site.figure_build import render_figure
-from cnnviz.training import trained_model
-trained_model()
-times = defaultdict(float)
-out = tempfile.mkdtemp()
-for spec in FIGURES.values():
-    start = time.perf_counter()
-    render_figure(spec, out)
-    times[spec.module.removeprefix("figures.")] += time.perf_counter() - start
-json.dump(times, sys.stdout)
-"""
-    env = {**os.environ, "CNNVIZ_CACHE": str(weights_cache)}
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                          text=True, check=True)
-    figures = json.loads(proc.stdout)
-    from cnnviz.site.page_code import python_sources, run_blocks
-    site = Path(tempfile.mkdtemp(prefix="cnnviz-bench-site-"))
-    build(weights_cache, site)
-    times = {}
-    for page in ("teoria", "filtros-bordes", "visualizacion"):
-        html = (site / page / "index.html").read_text()
-        start = time.perf_counter()
-        run_blocks(python_sources(html))
-        code_seconds = time.perf_counter() - start
-        module = {"filtros-bordes": "bordes"}.get(page, page)
-        times[page] = figures.get(module, 0.0) + code_seconds
-    shutil.rmtree(site, ignore_errors=True)
-    return times
+    labels = [t.label for t in trees]
+    median = {label: {row: statistics.median(values) for row, values in rows.items()}
+              for label, rows in results.items()}
+    print(f"\nConstrucción (medianas; {args.cold_runs} en frío, {args.runs} en caliente; "
+          f"{os.cpu_count()} núcleos; carga 1/5/15 min durante la medida: {', '.join(loads)})")
+    print(f"  {'':32}" + "".join(f"{label:>14}" for label in labels))
+    for row in ("frío", "CPU en frío", "caliente", "CPU en caliente", "sin ganchos",
+                "editar una figura (serve)", "deshacer la edición (serve)"):
+        print(f"  {row:32}" + "".join(f"{median[label][row]:12.1f} s" for label in labels))
+    print(f"  {'caliente / sin ganchos':32}" + "".join(
+        f"{median[label]['caliente'] / median[label]['sin ganchos']:14.2f}" for label in labels))
+    print(f"  {'memoria máxima (frío)':32}" + "".join(
+        f"{max(results[label]['memoria']):10.0f} MiB" for label in labels))
+    print("  objetivos: frío ≤ 30 s; caliente / sin ganchos ≤ 1,5 (reto 1,2); editar ≤ 5 s; "
+          "deshacer ≤ 2 s")
+    print(f"\nVariantes de las figuras ({labels[-1]}, un proceso): solo claras {light:.1f} s, "
+          f"todas {every:.1f} s (+{(every / light - 1) * 100:.0f} % de dibujo)")
+    if len(labels) == 2:
+        ratio = median[labels[1]]["frío"] / median[labels[0]]["frío"]
+        print(f"Frío con todas las variantes / frío de {labels[0]} (una variante): {ratio:.2f}  "
+              "(objetivo ≤ 1,25)")
 
 
 if __name__ == "__main__":

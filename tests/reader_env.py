@@ -120,17 +120,16 @@ def seed_weights(reader):
     instalado; si coincide con la del repositorio, los pesos que entrenaría son
     los de la construcción y no hace falta volver a entrenar en la prueba.
     """
-    from cnnviz.cache import cache_dir
+    from cnnviz import weights_cache
+    from cnnviz.cache import cache_root
     from cnnviz.training import trained_model, weights_key
 
     trained_model()
     proc = reader.run(["-c", "from cnnviz.training import weights_key; print(weights_key())"])
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == weights_key(), "el paquete publicado entrena otros pesos"
-    target = reader.cache / "weights"
-    target.mkdir(parents=True, exist_ok=True)
-    for path in cache_dir("weights").glob(f"digitcnn-{weights_key()}*"):
-        shutil.copy(path, target / path.name)
+    source = weights_cache.folder()
+    shutil.copytree(source, reader.cache / source.relative_to(cache_root()), dirs_exist_ok=True)
 
 
 # Ejecuta bloques en orden en un mismo espacio de nombres y devuelve lo que

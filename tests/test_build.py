@@ -1,29 +1,102 @@
-"""La construcción: estricta, determinista, sin recursos externos, y falla por nombre."""
+"""La construcción: estricta, determinista, sin recursos externos, y falla por nombre.
 
+También el marcado de las figuras (variante clara u oscura según el esquema,
+estrecha en pantallas pequeñas) y la fecha reproducible del mapa del sitio.
+"""
+
+import re
 import shutil
 import subprocess
+import sys
 
-from conftest import ROOT, mkdocs_build, nav_pages
+from conftest import ROOT, TEST_REPO_URL, mkdocs_build, nav_pages
+from PIL import Image
 
+from cnnviz.cache import cache_root
 from cnnviz.figures import FIGURES
+from cnnviz.site.figure_build import suffix, variants
 from cnnviz.site.offline import external_requests
 
 
-def test_strict_build_has_every_page_and_figure(built_site):
+def _variant_suffixes(spec):
+    return [suffix(v) for v in variants(spec.narrow)]
+
+
+def test_strict_build_has_every_page_and_figure_variant(built_site):
     for src, url in nav_pages():
         assert (built_site / url / "index.html").is_file(), src
-    for name in FIGURES:
-        assert (built_site / "figuras" / f"{name}.png").stat().st_size > 1000, name
+    for name, spec in FIGURES.items():
+        for variant_suffix in _variant_suffixes(spec):
+            path = built_site / "figuras" / f"{name}{variant_suffix}.png"
+            assert path.stat().st_size > 1000, path
 
 
-def test_images_are_byte_identical_to_an_independent_render(built_site, tmp_path):
-    # Otra generación, en otro proceso y sin caché, da los mismos bytes
+def test_images_are_byte_identical_to_a_serial_render(built_site, tmp_path):
+    # La construcción dibuja en paralelo; otra generación en otro proceso, sin
+    # caché de figuras y una figura tras otra, da los mismos bytes
     out = tmp_path / "figuras"
-    subprocess.run([ "python", "-m", "cnnviz", "figures", "--out", str(out)],
-                   check=True, capture_output=True, env=_env(tmp_path / "cache"))
+    cache = tmp_path / "cache"
+    shutil.copytree(cache_root() / "weights", cache / "weights")
+    subprocess.run([sys.executable, "-m", "cnnviz", "figures", "--jobs", "1", "--out", str(out)],
+                   check=True, capture_output=True, env=_env(cache))
+    for name, spec in FIGURES.items():
+        for variant_suffix in _variant_suffixes(spec):
+            file = f"{name}{variant_suffix}.png"
+            assert (out / file).read_bytes() == (built_site / "figuras" / file).read_bytes(), file
+
+
+def test_variant_suffixes_match_the_style_module():
+    from cnnviz.figures.style import Variant
+    for variant in variants(True):
+        assert suffix(variant) == Variant(*variant).suffix
+
+
+def test_dark_variant_has_the_slate_background(built_site):
+    from PIL import Image
     for name in FIGURES:
-        fresh = next(out.glob(f"{name}-*.png")).read_bytes()
-        assert fresh == (built_site / "figuras" / f"{name}.png").read_bytes(), name
+        light = Image.open(built_site / "figuras" / f"{name}.png").convert("RGB")
+        dark = Image.open(built_site / "figuras" / f"{name}-oscuro.png").convert("RGB")
+        assert light.getpixel((1, 1)) == (255, 255, 255), name
+        assert dark.getpixel((1, 1)) == (0x1e, 0x21, 0x29), name
+
+
+def test_figure_markup_switches_scheme_and_keeps_alt_size_lazy_and_lightbox(built_site):
+    from bs4 import BeautifulSoup
+    page = BeautifulSoup((built_site / "teoria" / "index.html").read_text(), "html.parser")
+    links = page.select("article a.glightbox")
+    by_name = {}
+    for link in links:
+        img = link.select_one("picture > img")
+        name = img["src"].split("/")[-1].split("#")[0].removesuffix(".png")
+        by_name[name] = (link, img)
+    for name in ("relu", "arquitectura"):
+        spec = FIGURES[name]
+        for scheme, file, fragment in (("claro", name, "only-light"),
+                                       ("oscuro", f"{name}-oscuro", "only-dark")):
+            link, img = by_name[file]
+            assert img["src"] == f"../figuras/{file}.png#{fragment}"
+            assert link["href"] == f"../figuras/{file}.png"        # el visor abre la ancha
+            assert f"cnnviz-figura--{scheme}" in link["class"]
+            assert img["alt"] == spec.alt and img["loading"] == "lazy"
+            assert "off-glb" in img["class"]       # glightbox no la envuelve otra vez
+            with Image.open(built_site / "figuras" / f"{file}.png") as png:
+                assert (int(img["width"]), int(img["height"])) == png.size
+
+
+def test_narrow_variant_is_served_to_small_screens():
+    from cnnviz.site.figure_html import NARROW_MAX, figure_markup
+    spec = {"name": "f", "alt": "Una «figura» & más", "narrow": True}
+    sizes = {"": (900, 300), "-oscuro": (900, 300), "-estrecha": (400, 600),
+             "-estrecha-oscuro": (400, 600)}
+    html = figure_markup(spec, sizes, "teoria/", "figuras")
+    assert html.count("<picture>") == 2
+    assert (f'<source media="(max-width: {NARROW_MAX - 0.02}px)" '
+            'srcset="../figuras/f-estrecha.png" width="400" height="600">') in html
+    assert 'srcset="../figuras/f-estrecha-oscuro.png"' in html
+    assert 'alt="Una «figura» &amp; más"' in html
+    # Sin composición estrecha: sin <source>
+    wide = {k: v for k, v in sizes.items() if "estrecha" not in k}
+    assert "<source" not in figure_markup({**spec, "narrow": False}, wide, "teoria/", "figuras")
 
 
 def test_no_page_loads_from_another_host(built_site):
@@ -43,32 +116,80 @@ def test_figures_and_outputs_are_not_committed():
                 assert cell.outputs == [] and cell.execution_count is None, nb_path
 
 
-def test_broken_figure_fails_the_build_and_names_it(tmp_path):
+def _repo_copy(tmp_path):
     copy = tmp_path / "repo"
     skip_top = {".venv", ".cache", "site", ".git", "capturas"}
     shutil.copytree(ROOT, copy, ignore=lambda folder, names: [
         n for n in names if n in ("__pycache__", "node_modules")
         or (folder == str(ROOT) and n in skip_top)])
+    return copy
+
+
+def test_narrow_variant_is_drawn_and_served(built_site, site_port, tmp_path):
+    # Una copia en la que «relu» pide composición estrecha
+    copy = _repo_copy(tmp_path)
+    registry = copy / "code" / "cnnviz" / "figures" / "__init__.py"
+    source = registry.read_text()
+    start = source.index('FigureSpec("relu"')
+    end = source.index("FigureSpec(", start + 1)
+    entry = source[start:end].rstrip().removesuffix("),")
+    registry.write_text(source[:start] + entry + ", narrow=True),\n    " + source[end:])
+    shutil.copytree(cache_root(), tmp_path / "cache")
+    proc = mkdocs_build(tmp_path / "site", cwd=copy,
+                        env={**_env(tmp_path / "cache", site_port),
+                             "PYTHONPATH": str(copy / "code")})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    site = tmp_path / "site"
+    for variant_suffix in ("-estrecha", "-estrecha-oscuro"):
+        assert (site / "figuras" / f"relu{variant_suffix}.png").stat().st_size > 1000
+    # La ancha no se volvió a dibujar: su clave no cambió
+    assert (site / "figuras" / "relu.png").read_bytes() == \
+        (built_site / "figuras" / "relu.png").read_bytes()
+    html = (site / "teoria" / "index.html").read_text()
+    for variant_suffix in ("-estrecha", "-estrecha-oscuro"):
+        with Image.open(site / "figuras" / f"relu{variant_suffix}.png") as png:
+            width, height = png.size
+        assert (f'srcset="../figuras/relu{variant_suffix}.png" width="{width}" '
+                f'height="{height}"') in html
+
+
+def test_broken_figure_fails_the_build_and_names_it(built_site, site_port, tmp_path):
+    copy = _repo_copy(tmp_path)
     module = copy / "code" / "cnnviz" / "figures" / "teoria.py"
     source = module.read_text()
     broken = source.replace('    """ReLU(x) = max(0, x) frente a la función escalón que describe el original."""',
                             '    """Rota a propósito."""\n    raise ZeroDivisionError("rota a propósito")')
     assert broken != source
     module.write_text(broken)
-    # Pesos ya entrenados en la caché nueva, para no reentrenar en la prueba
-    from cnnviz.cache import cache_dir
-    from cnnviz.training import trained_model
-    trained_model()
-    shutil.copytree(cache_dir("weights"), tmp_path / "cache" / "weights")
+    # Una copia de la caché de la sesión: solo «relu» cambió, solo ella se dibuja
+    shutil.copytree(cache_root(), tmp_path / "cache")
     proc = mkdocs_build(tmp_path / "site", cwd=copy,
-                        env={**_env(tmp_path / "cache"), "PYTHONPATH": str(copy / "code")})
+                        env={**_env(tmp_path / "cache", site_port),
+                             "PYTHONPATH": str(copy / "code")})
     assert proc.returncode != 0
     assert "«relu»" in proc.stderr and "rota a propósito" in proc.stderr, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
     assert not (tmp_path / "site" / "figuras" / "relu.png").exists()
 
 
-def _env(cache):
+def test_sitemap_is_dated_by_the_last_commit_not_today(built_site):
+    import gzip
+    from datetime import datetime, timezone
+    commit = int(subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, text=True,
+                                capture_output=True, check=True).stdout)
+    day = datetime.fromtimestamp(commit, timezone.utc).strftime("%Y-%m-%d")
+    sitemap = (built_site / "sitemap.xml").read_text()
+    assert set(re.findall(r"<lastmod>(.*?)</lastmod>", sitemap)) <= {day}
+    header = (built_site / "sitemap.xml.gz").read_bytes()[:10]
+    midnight = int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp())
+    assert int.from_bytes(header[4:8], "little") == midnight
+    assert gzip.decompress((built_site / "sitemap.xml.gz").read_bytes()).decode() == sitemap
+
+
+def _env(cache, site_port=None):
     import os
-    import sys
-    return {**os.environ, "CNNVIZ_CACHE": str(cache),
-            "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"}
+    env = {**os.environ, "CNNVIZ_CACHE": str(cache),
+           "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"}
+    if site_port:      # como built_site: la misma dirección del sitio
+        env.update(CNNVIZ_SITE_URL=f"http://127.0.0.1:{site_port}/", CNNVIZ_REPO_URL=TEST_REPO_URL)
+    return env

@@ -34,16 +34,65 @@ def test_net_returns_negative_logits():
     assert (out < 0).any()
 
 
-@pytest.mark.parametrize("shape, fragment", [
-    ((2, 3, 8, 8), r"\(N, 1, H, W\)"),        # canales de más
-    ((2, 1, 5, 5), r"demasiado pequeña"),     # más pequeña que el kernel
-    ((1, 8, 8), r"\(N, 1, H, W\)"),           # falta la dimensión de lote
-    ((2, 1, 10, 10), r"\(N, 1, 8, 8\)"),      # otro tamaño que el del modelo
-])
-def test_net_wrong_input_names_expected_shape(shape, fragment):
-    with pytest.raises(ValueError, match=fragment) as info:
-        Net(n_classes=10)(torch.zeros(shape))
-    assert str(tuple(shape)) in str(info.value)     # también dice qué llegó
+# Entradas que las redes rechazan: (qué se pasa, error, fragmento del mensaje).
+# Cada mensaje dice además la forma que acepta el modelo.
+def _net_cases(size):
+    good = torch.zeros(2, 1, size, size)
+    nan, inf = good.clone(), good.clone()
+    nan[0, 0, 0, 0] = float("nan")
+    inf[1, 0, 3, 3] = float("-inf")
+    return [
+        ("array de NumPy", good.numpy(), TypeError, "torch.from_numpy"),
+        ("lista", good.tolist(), TypeError, "llegó un list"),
+        ("enteros", good.to(torch.uint8), TypeError, "torch.uint8"),
+        ("booleanos", good.bool(), TypeError, "coma flotante"),
+        ("lote vacío", torch.zeros(0, 1, size, size), ValueError, "vacío"),
+        ("NaN", nan, ValueError, "1 valor"),
+        ("infinito", inf, ValueError, "NaN o infinito"),
+        ("canales de más", torch.zeros(2, 3, size, size), ValueError, "(2, 3,"),
+        ("sin dimensión de lote", torch.zeros(1, size, size), ValueError, "x[None]"),
+        ("un píxel más", torch.zeros(2, 1, size + 1, size + 1), ValueError, "llegó (2, 1,"),
+        ("un píxel menos", torch.zeros(2, 1, size - 1, size - 1), ValueError, "llegó (2, 1,"),
+        ("no cuadrada", torch.zeros(2, 1, size, size + 2), ValueError, "llegó (2, 1,"),
+    ]
+
+
+NET_CASES = _net_cases(8)
+DIGIT_CASES = _net_cases(28)
+
+
+@pytest.mark.parametrize("case", NET_CASES, ids=[c[0] for c in NET_CASES])
+def test_net_rejects_bad_input_and_states_accepted_size(case):
+    _, x, error, fragment = case
+    with pytest.raises(error) as info:
+        Net(n_classes=10)(x)
+    assert fragment in str(info.value)
+    assert "(N, 1, 8, 8)" in str(info.value)          # la única forma que acepta
+
+
+@pytest.mark.parametrize("case", DIGIT_CASES, ids=[c[0] for c in DIGIT_CASES])
+def test_digit_cnn_rejects_bad_input_and_states_accepted_size(case):
+    _, x, error, fragment = case
+    with pytest.raises(error) as info:
+        DigitCNN()(x)
+    assert fragment in str(info.value)
+    assert "(N, 1, 28, 28)" in str(info.value)
+
+
+def test_net_with_another_input_size_accepts_only_that_size():
+    net = Net(n_classes=10, input_size=12)
+    assert net(torch.zeros(3, 1, 12, 12)).shape == (3, 10)
+    with pytest.raises(ValueError, match=r"\(N, 1, 12, 12\)"):
+        net(torch.zeros(3, 1, 8, 8))
+
+
+def test_other_float_types_are_converted_to_float32():
+    torch.manual_seed(0)
+    model = DigitCNN().eval()
+    x = torch.rand(2, 1, 28, 28)
+    expected = model(x)
+    assert torch.equal(model(x.double()), expected)
+    assert model(x.half()).dtype == torch.float32
 
 
 def test_net_rejects_tiny_input_size():
@@ -67,5 +116,3 @@ def test_digit_cnn_shapes_and_errors():
     assert model.features(x).shape == (5, 32 * 7 * 7)
     with pytest.raises(ValueError, match=r"\(N, 1, 28, 28\)"):
         model(torch.zeros(5, 1, 32, 32))
-    with pytest.raises(ValueError, match=r"\(N, 1, H, W\)"):
-        model(torch.zeros(5, 3, 28, 28))

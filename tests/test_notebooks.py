@@ -154,10 +154,10 @@ def test_failing_cell_raises_with_the_notebook_name(fresh_cache):
 
 
 def test_notebook_key_depends_on_package_code(fresh_cache, monkeypatch):
-    import cnnviz.site.notebooks as notebooks
+    import cnnviz.site.keys as keys
 
     path = sorted((ROOT / "docs").rglob("*.ipynb"))[0]
     shutil.copy(path, fresh_cache / path.name)
     before = notebook_key(fresh_cache / path.name)
-    monkeypatch.setattr(notebooks, "package_hash", lambda: "otro código")
+    monkeypatch.setattr(keys, "modules_digest", lambda modules: "otro código")
     assert notebook_key(fresh_cache / path.name) != before

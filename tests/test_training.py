@@ -1,6 +1,9 @@
 """Entrenamiento, evaluación y caché de pesos."""
 
-import json
+import os
+import shutil
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -89,10 +92,11 @@ def isolated_cache(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_cache_is_reused_and_corruption_is_detected(isolated_cache, monkeypatch):
+def test_cache_is_reused_and_corruption_is_detected(isolated_cache, monkeypatch, caplog):
     model, meta = training.trained_model(progress=False)
     weights_path, meta_path = training._cache_paths()
-    assert weights_path.is_file() and meta_path.is_file()
+    checkpoints_path = training._checkpoints_path()
+    assert weights_path.is_file() and meta_path.is_file() and checkpoints_path.is_file()
 
     calls = []
     monkeypatch.setattr(training, "train_and_cache",
@@ -100,30 +104,57 @@ def test_cache_is_reused_and_corruption_is_detected(isolated_cache, monkeypatch)
     training.trained_model()
     assert calls == []                              # en caché: no reentrena
 
-    weights_path.write_bytes(weights_path.read_bytes()[:100])   # archivo a medias
-    with pytest.warns(UserWarning, match="caché de pesos inválida"):
-        training.trained_model()
-    assert calls == [1]                             # detectado: reentrena
+    original = weights_path.read_bytes()
+    for damage in (lambda p: p.write_bytes(p.read_bytes()[:100]),      # a medias
+                   lambda p: p.write_bytes(b"\0" * 100),              # basura
+                   lambda p: p.unlink()):                             # borrado
+        for path in (weights_path, meta_path, checkpoints_path):
+            saved = path.read_bytes()
+            damage(path)
+            before = len(calls)
+            training.trained_model()
+            assert len(calls) == before + 1, path     # detectado: reentrena
+            path.write_bytes(saved)
+    weights_path.write_bytes(original)
+    assert "se regenera" in caplog.text or "no corresponde" in caplog.text
 
-    meta_path.write_text("{no es json")
-    with pytest.warns(UserWarning):
-        training.trained_model()
-    assert calls == [1, 1]
+
+def test_concurrent_cold_builds_train_once(tmp_path):
+    # Dos procesos piden el modelo a la vez con la caché vacía: entrena uno
+    script = (
+        "import cnnviz.training as t\n"
+        "t.EPOCHS = 1\n"
+        "original = t.train_and_cache\n"
+        "def counted(progress=None):\n"
+        "    print('ENTRENA', flush=True)\n"
+        "    return original(progress=False)\n"
+        "t.train_and_cache = counted\n"
+        "print(t.trained_model(progress=False)[1]['sha256'])\n")
+    env = {**os.environ, "CNNVIZ_CACHE": str(tmp_path)}
+    procs = [subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=600)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert sum(o.count("ENTRENA") for o in outputs) == 1, outputs
+    assert len({o.split()[-1] for o in outputs}) == 1      # los dos, los mismos pesos
 
 
-def test_cache_key_changes_with_model_code(isolated_cache, monkeypatch):
+def test_weights_key_follows_the_training_code(isolated_cache, tmp_path, monkeypatch):
+    from cnnviz import deps
     before = training.weights_key()
-    import cnnviz.cache as cache
-
-    original = cache.module_path
-
-    def edited(name):
-        path = original(name)
-        if name == "model":
-            copy = isolated_cache / "model_editado.py"
-            copy.write_text(path.read_text() + "\n# cambio\n")
-            return copy
-        return path
-
-    monkeypatch.setattr(cache, "module_path", edited)
-    assert training.weights_key() != before
+    copy = tmp_path / "cnnviz"
+    shutil.copytree(deps.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(deps, "PACKAGE_DIR", copy)
+    deps.forget()
+    assert training.weights_key() == before            # la copia tiene el mismo código
+    for module in ("model.py", "training.py", "data.py", "inputs.py"):
+        path = copy / module
+        original = path.read_text()
+        path.write_text(original + "\n# cambio\n")
+        assert training.weights_key() != before, module
+        path.write_text(original)
+    # Lo que los pesos no usan no cambia la clave
+    teoria = copy / "figures" / "teoria.py"
+    teoria.write_text(teoria.read_text() + "#\n")
+    assert training.weights_key() == before
+    deps.forget()

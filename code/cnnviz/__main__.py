@@ -8,8 +8,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m cnnviz")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("train", help="entrena DigitCNN (o usa la caché) y muestra sus métricas")
-    fig = sub.add_parser("figures", help="genera las figuras en una carpeta")
-    fig.add_argument("--out", default=None, help="carpeta de salida (por defecto, la caché)")
+    fig = sub.add_parser("figures", help="genera las figuras (todas sus variantes)")
+    fig.add_argument("--out", default=None,
+                     help="carpeta donde copiarlas (<nombre><variante>.png); siempre van a la caché")
+    fig.add_argument("--jobs", type=int, default=None,
+                     help="procesos en paralelo (por defecto, uno por núcleo; 1: en este proceso)")
     args = parser.parse_args(argv)
 
     if args.command == "train":
@@ -20,14 +23,22 @@ def main(argv=None):
               f"({meta['n_test']} imágenes); entrenamiento: {meta['train_seconds']:.1f} s")
     elif args.command == "figures":
         try:
-            from .site.figure_build import render_all
+            from .site.pipeline import render_figures
         except ModuleNotFoundError:
             print("error: `figures` necesita una copia del repositorio (carpeta code/): "
                   "el paquete que publica el sitio no trae las herramientas de construcción",
                   file=sys.stderr)
             return 2
-        for name, path, status in render_all(out_dir=args.out):
-            print(f"{status:9} {name} -> {path}")
+        from pathlib import Path
+
+        figures, status = render_figures(max_workers=args.jobs)
+        out = Path(args.out) if args.out else None
+        if out:
+            out.mkdir(parents=True, exist_ok=True)
+        for name, images in figures.items():
+            print(f"{status[name]:9} {name} ({len(images)} variantes)")
+            for variant_suffix, data in images.items() if out else ():
+                (out / f"{name}{variant_suffix}.png").write_bytes(data)
     return 0
 
 

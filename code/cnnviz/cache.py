@@ -1,56 +1,77 @@
-"""Carpeta de caché y huellas (hash) del código del que depende un resultado."""
+"""Caché de resultados: carpeta, entradas con su SHA-256, candados y poda.
 
+Cada entrada es un archivo más su huella (``<archivo>.sha256``). Al leerla se
+comprueba la huella: una entrada dañada o a medias no se usa nunca (se avisa y
+se regenera). Las entradas de un resultado viven en
+``<caché>/<tipo>/<nombre>/<clave>/``; se guardan las ``KEEP`` más recientes,
+así que deshacer una edición vuelve a una entrada que aún existe.
+"""
+
+import contextlib
+import functools
 import hashlib
+import logging
 import os
+import shutil
+import sys
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+KEEP = 4          # versiones que se guardan de cada resultado
+
+log = logging.getLogger("cnnviz.cache")
 
 
-def cache_dir(*parts):
+class CacheError(RuntimeError):
+    """No se puede escribir en la caché (solo lectura, disco lleno…)."""
+
+
+def cache_root():
     """Carpeta de caché: $CNNVIZ_CACHE o ``.cache/cnnviz`` junto al repositorio."""
     root = os.environ.get("CNNVIZ_CACHE")
     if root:
-        base = Path(root)
-    elif PACKAGE_DIR.parent.name == "code":          # instalación editable
-        base = PACKAGE_DIR.parent.parent / ".cache" / "cnnviz"
-    else:
-        base = Path.home() / ".cache" / "cnnviz"
-    path = base.joinpath(*parts)
-    path.mkdir(parents=True, exist_ok=True)
+        return Path(root)
+    if PACKAGE_DIR.parent.name == "code":          # instalación editable
+        return PACKAGE_DIR.parent.parent / ".cache" / "cnnviz"
+    return Path.home() / ".cache" / "cnnviz"
+
+
+def cache_dir(*parts, step="preparar la caché"):
+    """Carpeta ``<caché>/<parts…>``, creada si hace falta."""
+    path = cache_root().joinpath(*parts)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cache_error(step, path, exc) from exc
     return path
 
 
-def module_path(module_name):
-    """Ruta del archivo de un módulo del paquete, p. ej. ``"figures.teoria"``."""
-    rel = Path(*module_name.split("."))
-    for candidate in (PACKAGE_DIR / rel.with_suffix(".py"), PACKAGE_DIR / rel / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"el paquete cnnviz no tiene el módulo «{module_name}»")
-
-
-def source_hash(module_names, *extra):
-    """SHA-256 del código fuente de esos módulos y de los textos ``extra``."""
-    h = hashlib.sha256()
-    for name in sorted(set(module_names)):
-        h.update(name.encode())
-        h.update(module_path(name).read_bytes())
-    for item in extra:
-        h.update(str(item).encode())
-    return h.hexdigest()
+def _cache_error(step, path, exc):
+    reason = exc.strerror or str(exc)
+    return CacheError(f"no se puede escribir en la caché al {step}: {path}: {reason}. "
+                      "Libera espacio, revisa los permisos o elige otra carpeta con "
+                      "la variable CNNVIZ_CACHE.")
 
 
 # Bibliotecas cuyos resultados entran en figuras, pesos y cuadernos: si cambia
 # su versión, cambian las huellas y se regenera todo lo que dependa de ellas
 LIBRARIES = ("torch", "numpy", "scipy", "matplotlib", "pillow", "scikit-image",
-             "scikit-learn", "mlxtend", "captum")
+             "scikit-learn", "mlxtend", "captum", "nbclient", "ipykernel")
 
 
+@functools.cache
 def library_versions(names=LIBRARIES):
-    """Texto con la versión instalada de cada biblioteca, p. ej. ``torch=2.13.0;…``."""
-    from importlib.metadata import version
-    return ";".join(f"{name}={version(name)}" for name in names)
+    """Texto con la versión de Python y de cada biblioteca, p. ej. ``torch=2.13.0;…``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name):
+        try:
+            return version(name)
+        except PackageNotFoundError:     # p. ej. ipykernel en el entorno de un lector
+            return "no instalada"
+
+    python = "python=" + ".".join(map(str, sys.version_info[:3]))
+    return ";".join([python] + [f"{name}={installed(name)}" for name in names])
 
 
 def file_sha256(path):
@@ -61,5 +82,97 @@ def atomic_write_bytes(path, data):
     """Escribe en un temporal y lo renombra: nunca queda un archivo a medias."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# --- Entradas con huella ------------------------------------------------------
+
+def entry_dir(kind, name, key):
+    """``<caché>/<kind>/<name>/<key>``: las entradas de una versión de un resultado."""
+    return cache_root() / kind / name / key
+
+
+def _sidecar(path):
+    return path.with_name(path.name + ".sha256")
+
+
+def write_entry(path, data, step):
+    """Guarda ``data`` y su SHA-256 (primero los datos: sin huella no hay entrada)."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, data)
+        atomic_write_bytes(_sidecar(path), hashlib.sha256(data).hexdigest().encode())
+    except OSError as exc:
+        raise _cache_error(step, path, exc) from exc
+    return path
+
+
+def read_entry(path, check=None):
+    """Bytes de la entrada si existe y su SHA-256 cuadra; si no, None.
+
+    Una entrada dañada, a medias o que no pasa ``check(datos)`` (que lanza
+    ``ValueError``) se anuncia en el registro y se trata como ausente: quien
+    llama la regenera y la sobrescribe.
+    """
+    path = Path(path)
+    sidecar = _sidecar(path)
+    if not path.exists() and not sidecar.exists():
+        return None
+    try:
+        data = path.read_bytes()
+        expected = sidecar.read_text().strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("caché: entrada incompleta, se regenera: %s (%s)", path,
+                    exc.strerror if isinstance(exc, OSError) else exc)
+        return None
+    if hashlib.sha256(data).hexdigest() != expected:
+        log.warning("caché: entrada dañada, se regenera: %s (el SHA-256 no coincide)", path)
+        return None
+    if check is not None:
+        try:
+            check(data)
+        except ValueError as exc:
+            log.warning("caché: entrada no válida, se regenera: %s (%s)", path, exc)
+            return None
+    return data
+
+
+def touch(path):
+    """Marca una entrada como recién usada (para la poda); en solo lectura no hace nada."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def prune(folder, keep=KEEP):
+    """Borra las versiones de ``folder`` salvo las ``keep`` usadas más recientemente."""
+    try:
+        versions = sorted((p for p in Path(folder).iterdir() if p.is_dir()),
+                          key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for old in versions[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def file_lock(path, step):
+    """Candado entre procesos (``flock``): una sola construcción hace el trabajo."""
+    import fcntl
+
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+b")
+    except OSError as exc:
+        raise _cache_error(step, path, exc) from exc
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

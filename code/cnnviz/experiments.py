@@ -47,7 +47,7 @@ class DigitCNNVariant(nn.Module):
         self.fc = nn.Linear(32 * 7 * 7, n_classes)                    # (N, 10)
 
     def forward(self, x):
-        check_input(x, channels=1, min_size=28)
+        x = check_input(x, size=28)         # solo (N, 1, 28, 28) con valores finitos
         x = self.pool1(F.relu(self.norm1(self.conv1(x))))
         x = self.pool2(F.relu(self.norm2(self.conv2(x))))
         return self.fc(self.drop(x.flatten(1)))

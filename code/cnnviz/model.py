@@ -10,20 +10,12 @@
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from cnnviz.inputs import check_input   # errores claros si la entrada no vale
 # --8<-- [end:imports]
 
 
 # --8<-- [start:net]
-def check_input(x, channels, min_size):
-    """Comprueba que ``x`` tenga forma (N, channels, H, W) con H, W >= min_size."""
-    expected = f"(N, {channels}, H, W) con H, W >= {min_size}"
-    if x.dim() != 4 or x.shape[1] != channels:
-        raise ValueError(f"se esperaba un tensor {expected}; llegó {tuple(x.shape)}")
-    if x.shape[2] < min_size or x.shape[3] < min_size:
-        raise ValueError(f"imagen demasiado pequeña: se esperaba {expected}; "
-                         f"llegó {tuple(x.shape)}")
-
-
 class Net(nn.Module):
 
     def __init__(self, n_classes, input_size=8):
@@ -42,10 +34,8 @@ class Net(nn.Module):
         self.fc1 = nn.Linear(32 * side * side, n_classes)
 
     def forward(self, x):
-        check_input(x, channels=1, min_size=self.input_size)
-        if x.shape[2:] != (self.input_size, self.input_size):
-            raise ValueError(f"se esperaba (N, 1, {self.input_size}, {self.input_size}); "
-                             f"llegó {tuple(x.shape)}")
+        # Solo (N, 1, input_size, input_size) con valores finitos
+        x = check_input(x, size=self.input_size)
         # conv + ReLU + pooling: (N, 1, 8, 8) -> (N, 32, 4, 4) -> (N, 32, 2, 2)
         x = self.pool(F.relu(self.conv1(x)))
         # Aplanar los mapas en un vector por imagen: (N, 32*2*2)
@@ -70,9 +60,7 @@ class DigitCNN(nn.Module):
 
     def features(self, x):
         """Vector de características que recibe la capa final: (N, 1568)."""
-        check_input(x, channels=1, min_size=28)
-        if x.shape[2:] != (28, 28):
-            raise ValueError(f"se esperaba (N, 1, 28, 28); llegó {tuple(x.shape)}")
+        x = check_input(x, size=28)        # solo (N, 1, 28, 28) con valores finitos
         x = self.pool1(F.relu(self.conv1(x)))
         x = self.pool2(F.relu(self.conv2(x)))
         return x.flatten(1)

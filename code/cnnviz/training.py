@@ -14,7 +14,8 @@ import torch.nn.functional as F
 from tqdm import tqdm
 # --8<-- [end:train_imports]
 
-from .cache import atomic_write_bytes, cache_dir, file_sha256, library_versions, source_hash
+from . import weights_cache
+from .cache import prune, read_entry, touch, write_entry
 from .data import load_mnist_split
 from .model import DigitCNN
 
@@ -116,45 +117,38 @@ def load_weights(model, state_dict):
 
 
 def weights_key():
-    """Huella del código y de los datos de los que dependen los pesos."""
-    return source_hash(["model", "training", "data"], library_versions(),
-                       EPOCHS, BATCH_SIZE, MAX_LR, SEED, MAX_SHIFT, TRAIN_THREADS)[:16]
+    """Huella del código (cierre de ``cnnviz.training``) y de las bibliotecas de los pesos."""
+    return weights_cache.weights_key()
 
 
 def _cache_paths():
-    key = weights_key()
-    folder = cache_dir("weights")
-    return folder / f"digitcnn-{key}.pt", folder / f"digitcnn-{key}.json"
+    """Rutas de los pesos finales y de sus metadatos en la caché."""
+    weights, _, meta = weights_cache.paths()
+    return weights, meta
 
 
 def _checkpoints_path():
     """Pesos al final de cada época (la 0 es la inicialización), junto a los finales."""
-    return cache_dir("weights") / f"digitcnn-{weights_key()}-epocas.pt"
+    return weights_cache.paths()[1]
 
 
-def _read_cache(weights_path, meta_path):
-    """Lee pesos y metadatos; devuelve None si faltan o están dañados."""
-    if not (weights_path.is_file() and meta_path.is_file()):
+def _read_cache():
+    """Modelo y metadatos de la caché, o None si faltan o están dañados."""
+    meta = weights_cache.read_meta()
+    if meta is None:
         return None
+    weights_path = weights_cache.paths()[0]
     try:
-        meta = json.loads(meta_path.read_text())
-        if file_sha256(weights_path) != meta["sha256"]:
-            raise ValueError("el SHA-256 de los pesos no coincide")
-        checkpoints_path = _checkpoints_path()
-        if not checkpoints_path.is_file() or \
-                file_sha256(checkpoints_path) != meta.get("checkpoints_sha256"):
-            raise ValueError("faltan los pesos por época o su SHA-256 no coincide")
         state = torch.load(weights_path, weights_only=True)
         model = load_weights(DigitCNN(), state).eval()
-    except Exception as exc:  # caché dañada: se avisa y se reentrena
-        warnings.warn(f"caché de pesos inválida ({weights_path.name}): {exc}; se reentrena")
+    except Exception as exc:   # caché ilegible: se avisa y se reentrena
+        warnings.warn(f"caché de pesos inválida ({weights_path}): {exc}; se reentrena")
         return None
     return model, meta
 
 
 def train_and_cache(progress=None):
     """Entrena ``DigitCNN`` con MNIST y guarda pesos + métricas en la caché."""
-    weights_path, meta_path = _cache_paths()
     split = load_mnist_split()
     torch.manual_seed(SEED)
     model = DigitCNN()
@@ -176,12 +170,8 @@ def train_and_cache(progress=None):
     finally:
         torch.set_num_threads(threads)
     result = evaluate(model, split.x_test, split.y_test)
-    buffer = io.BytesIO()
-    torch.save(model.state_dict(), buffer)
-    data = buffer.getvalue()
     meta = {
         "key": weights_key(),
-        "sha256": hashlib.sha256(data).hexdigest(),
         "accuracy_before": before,
         "accuracy": result["accuracy"],
         "per_class": result["per_class"],
@@ -192,15 +182,32 @@ def train_and_cache(progress=None):
         "n_test": len(split.y_test),
         "epoch_accuracy": epoch_accuracy,     # exactitud en prueba tras cada época (0..EPOCHS)
     }
-    buffer = io.BytesIO()
-    torch.save(checkpoints, buffer)
-    checkpoint_data = buffer.getvalue()
-    meta["checkpoints_sha256"] = hashlib.sha256(checkpoint_data).hexdigest()
+    return model, store_weights(model, checkpoints, meta)
+
+
+def store_weights(model, checkpoints, meta):
+    """Guarda en la caché los pesos, los de cada época y los metadatos (con sus huellas).
+
+    Devuelve los metadatos completados con ``sha256`` (la huella de los pesos,
+    que entra en la clave de todo lo que los usa) y ``checkpoints_sha256``.
+    """
+    weights_path, checkpoints_path, meta_path = weights_cache.paths()
+    data, checkpoint_data = _serialize(model.state_dict()), _serialize(checkpoints)
+    meta = {**meta, "sha256": hashlib.sha256(data).hexdigest(),
+            "checkpoints_sha256": hashlib.sha256(checkpoint_data).hexdigest()}
+    step = "guardar los pesos entrenados"
     # Primero los pesos, luego los metadatos: sin metadatos válidos no hay caché
-    atomic_write_bytes(_checkpoints_path(), checkpoint_data)
-    atomic_write_bytes(weights_path, data)
-    atomic_write_bytes(meta_path, json.dumps(meta).encode())
-    return model, meta
+    write_entry(checkpoints_path, checkpoint_data, step)
+    write_entry(weights_path, data, step)
+    write_entry(meta_path, json.dumps(meta).encode(), step)
+    prune(weights_path.parent.parent)
+    return meta
+
+
+def _serialize(obj):
+    buffer = io.BytesIO()
+    torch.save(obj, buffer)
+    return buffer.getvalue()
 
 
 def _snapshot(model):
@@ -212,12 +219,18 @@ def trained_model(progress=None):
     """El modelo entrenado que comparten todas las páginas (entrena si hace falta).
 
     Devuelve ``(modelo, metadatos)``; los metadatos incluyen la exactitud, la
-    curva de pérdida y el tiempo de entrenamiento.
+    curva de pérdida y el tiempo de entrenamiento. Si dos procesos lo piden a la
+    vez con la caché vacía, uno entrena y el otro espera y usa sus pesos.
     """
-    cached = _read_cache(*_cache_paths())
+    cached = _read_cache()
     if cached is not None:
+        touch(weights_cache.folder())
         return cached
-    return train_and_cache(progress=progress)
+    with weights_cache.lock():
+        cached = _read_cache()      # quizá otro proceso acaba de entrenar
+        if cached is not None:
+            return cached
+        return train_and_cache(progress=progress)
 
 
 def trained_checkpoints():
@@ -227,5 +240,8 @@ def trained_checkpoints():
     exactitud en prueba de cada uno. El último es el modelo de ``trained_model()``.
     """
     _, meta = trained_model()
-    checkpoints = torch.load(_checkpoints_path(), weights_only=True)
+    data = read_entry(_checkpoints_path())
+    if data is None or hashlib.sha256(data).hexdigest() != meta["checkpoints_sha256"]:
+        raise RuntimeError(f"los pesos por época de la caché cambiaron: {_checkpoints_path()}")
+    checkpoints = torch.load(io.BytesIO(data), weights_only=True)
     return checkpoints, meta["epoch_accuracy"]

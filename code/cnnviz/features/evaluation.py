@@ -14,11 +14,13 @@ en la caché con la huella de los pesos y del código de los métodos: se
 calcula una vez (unos segundos) y no en cada construcción.
 """
 
+import hashlib
 import json
 
 import torch
 
-from ..cache import atomic_write_bytes, cache_dir, source_hash
+from ..cache import entry_dir, file_lock, library_versions, prune, read_entry, write_entry
+from ..deps import closure, modules_digest
 from .faithfulness import area_under_curve, deletion_curve
 from .methods import NAMES, attribution_methods
 from .sanity import sanity_check
@@ -26,10 +28,6 @@ from .sanity import sanity_check
 N_SANITY = 20          # dígitos de la prueba de cordura (los primeros del conjunto de prueba)
 N_DELETION = 20        # dígitos de la curva de borrado (los mismos)
 RANDOM_ORDER_SEED = 0
-MODULES = ["features.evaluation", "features.methods", "features.sanity", "features.faithfulness",
-           "features.saliency", "features.smoothgrad", "features.integrated_gradients",
-           "features.gradcam", "features.occlusion", "features.layers", "features.noise",
-           "model", "data"]
 
 
 def _compute():
@@ -68,23 +66,28 @@ def _compute():
     }
 
 
+def _report_key():
+    """Clave del informe: el código de este módulo y lo que importa, las
+    bibliotecas y la huella de los pesos entrenados."""
+    from ..training import trained_model
+
+    _, meta = trained_model()
+    parts = [modules_digest(closure([__name__])), library_versions(), meta["sha256"]]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
 def attribution_report():
     """Los resultados (diccionario), de la caché si los pesos y el código no han cambiado."""
-    from ..training import weights_key
-
-    key = source_hash(MODULES, weights_key())[:16]
-    folder = cache_dir("atribucion")
-    path = folder / f"informe-{key}.json"
-    if path.is_file():
-        try:
-            return json.loads(path.read_text())
-        except ValueError:              # entrada dañada: se recalcula
-            path.unlink(missing_ok=True)
-    report = _compute()
-    atomic_write_bytes(path, json.dumps(report).encode())
-    for old in folder.glob("informe-*.json"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    key = _report_key()
+    path = entry_dir("atribucion", "informe", key) / "informe.json"
+    # Varias figuras lo piden a la vez desde procesos distintos: lo calcula uno
+    with file_lock(path.parent.parent.with_name("informe.lock"), "calcular el informe de atribución"):
+        data = read_entry(path, check=json.loads)    # una entrada dañada se recalcula
+        if data is not None:
+            return json.loads(data)
+        report = _compute()
+        write_entry(path, json.dumps(report).encode(), "guardar el informe de atribución")
+    prune(path.parent.parent)
     return report
 
 

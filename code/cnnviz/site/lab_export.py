@@ -16,8 +16,9 @@ Tres archivos junto a ``laboratorio/index.md``:
 Los ``.bin`` son un contenedor sencillo comprimido con gzip: ``CNNV``, la
 longitud de una cabecera JSON (uint32 little-endian), la cabecera, relleno
 hasta múltiplo de 4 y los datos; la cabecera da el nombre, la forma, el tipo
-y la posición de cada tensor. Todo se guarda en la caché con una huella de los pesos y de
-este código.
+y la posición de cada tensor. Los tres se guardan juntos en la caché con una
+clave que sale del código (este módulo y lo que importa), de las bibliotecas
+y de la huella de los pesos (``keys.lab_key``).
 """
 
 import base64
@@ -27,7 +28,7 @@ import struct
 
 import numpy as np
 
-from ..cache import atomic_write_bytes, cache_dir, source_hash
+from ..cache import prune, read_entry, write_entry
 
 LAB_PATH = "laboratorio/modelo.json"
 RANDOM_PATH = "laboratorio/aleatorio.bin"
@@ -144,37 +145,40 @@ def build_export():
     }
 
 
-def export_hash():
-    from ..training import weights_key
-    return source_hash(["site.lab_export", "data", "features.layers", "features.methods",
-                        "features.smoothgrad", "features.integrated_gradients",
-                        "features.sanity"], weights_key())[:16]
+FILES = {"modelo.json": LAB_PATH, "aleatorio.bin": RANDOM_PATH, "epocas.bin": EPOCHS_PATH}
 
 
-def _cached(stem, suffix, build):
-    """Bytes de ``build()`` guardados en la caché con la huella de la exportación."""
-    folder = cache_dir("lab")
-    path = folder / f"{stem}-{export_hash()}{suffix}"
-    if path.is_file():
-        return path.read_bytes(), "en caché"
-    data = build()
-    atomic_write_bytes(path, data)
-    for old in folder.glob(f"{stem}-*{suffix}"):
-        if old != path:
-            old.unlink(missing_ok=True)
+def lab_files():
+    """Los archivos del laboratorio, ``{nombre: bytes}``, y su estado ("en caché" o "generado").
+
+    Otros pesos, otro código de este módulo (o de lo que importa) u otras
+    bibliotecas dan otra clave: se regeneran los tres juntos.
+    """
+    from ..training import trained_model
+    from ..weights_cache import weights_digest
+    from .entries import lab_path
+    from .keys import lab_key
+
+    _, meta = trained_model()
+    key = lab_key(meta["sha256"])
+    found = {name: read_entry(lab_path(key, name)) for name in FILES}
+    if all(data is not None for data in found.values()):
+        return found, "en caché"
+    data = {"modelo.json": json.dumps(build_export(), separators=(",", ":")).encode(),
+            "aleatorio.bin": build_random(),
+            "epocas.bin": build_epochs()}
+    if weights_digest() != meta["sha256"]:
+        raise RuntimeError("los pesos de la caché cambiaron mientras se exportaban")
+    for name, content in data.items():
+        write_entry(lab_path(key, name), content, f"guardar laboratorio/{name}")
+    prune(lab_path(key).parent.parent)
     return data, "generado"
 
 
 def lab_json():
-    """Los bytes de ``modelo.json`` (de la caché si los pesos no han cambiado)."""
-    return _cached("modelo", ".json",
-                   lambda: json.dumps(build_export(), separators=(",", ":")).encode())
-
-
-def extra_files():
-    """Los otros archivos del laboratorio: lista de (ruta en el sitio, bytes, estado)."""
-    return [(RANDOM_PATH, *_cached("aleatorio", ".bin", build_random)),
-            (EPOCHS_PATH, *_cached("epocas", ".bin", build_epochs))]
+    """Los bytes de ``modelo.json`` y su estado."""
+    files, status = lab_files()
+    return files["modelo.json"], status
 
 
 def decode_layer(entry):

@@ -1,67 +1,99 @@
-"""Ejecuta los cuadernos con nbclient y guarda el resultado en caché.
+"""Ejecuta los cuadernos con nbclient; la caché y su clave están en ``jobs`` y ``keys``.
 
-La huella de cada cuaderno incluye su contenido y todo el código del
-paquete: si cambia ``code/``, los cuadernos se vuelven a ejecutar.
+La clave de cada cuaderno incluye su contenido, el código de ``cnnviz`` que
+importan sus celdas (y lo que éste importa) y, si usa la CNN entrenada, la
+huella de sus pesos: editar una figura que el cuaderno no usa no lo vuelve a
+ejecutar.
 """
 
-import hashlib
 import html
+import json
+import logging
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
-
-from ..cache import PACKAGE_DIR, atomic_write_bytes, cache_dir, library_versions
 
 
 class NotebookError(RuntimeError):
     """Una celda del cuaderno falló."""
 
 
-def package_hash():
-    """SHA-256 de todos los .py del paquete cnnviz."""
-    h = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
-        h.update(str(path.relative_to(PACKAGE_DIR)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def notebook_key(path):
-    """Huella del cuaderno, de todo el paquete y de las versiones de las bibliotecas."""
-    h = hashlib.sha256(Path(path).read_bytes())
-    h.update(package_hash().encode())
-    h.update(library_versions().encode())
-    return h.hexdigest()[:16]
-
-
-def execute_notebook(path, timeout=900):
-    """Ejecuta el cuaderno (o lo toma de la caché); devuelve la ruta ejecutada."""
+def execute(path, timeout=900):
+    """Ejecuta el cuaderno en un núcleo nuevo; devuelve el cuaderno ejecutado (bytes)."""
     from nbclient import NotebookClient
 
     path = Path(path)
-    # <caché>/notebooks/<nombre>/<huella>/<nombre>.ipynb: el archivo conserva
-    # su nombre, que es el que recibe quien lo descarga
-    out_dir = cache_dir("notebooks", path.stem)
-    out = out_dir / notebook_key(path) / path.name
-    if out.is_file():
-        return out, "en caché"
     nb = nbformat.read(path, as_version=4)
+    # Sin tiempos de ejecución en los metadatos: el mismo código da el mismo archivo
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            allow_errors=False,
+                            allow_errors=False, record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         client.execute()
     except Exception as exc:   # celda con error, tiempo agotado, núcleo muerto…
         raise NotebookError(f"el cuaderno «{path.name}» falló al ejecutarse: "
                             f"{type(exc).__name__}: {exc}") from exc
-    for old in out_dir.iterdir():                  # versiones anteriores
-        if old != out.parent:
-            shutil.rmtree(old, ignore_errors=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(out, nbformat.writes(nb).encode())
-    return out, "ejecutado"
+    _coalesce_streams(nb)
+    return nbformat.writes(nb).encode()
+
+
+def _coalesce_streams(nb):
+    """Une las salidas de texto seguidas de una celda en una sola.
+
+    El núcleo envía lo impreso en trozos que dependen del momento (dos
+    ``print`` pueden llegar juntos o separados); unidos, el mismo código da
+    siempre el mismo cuaderno y la misma página.
+    """
+    for cell in nb.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            if merged and output.output_type == "stream" and \
+                    merged[-1].output_type == "stream" and merged[-1].name == output.name:
+                merged[-1].text += output.text
+            else:
+                merged.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = merged
+
+
+def notebook_key(path):
+    """Clave del cuaderno en la caché (entrena antes si usa los pesos y faltan)."""
+    from .jobs import _key_with_weights
+    from .keys import notebook_key as key
+    from ..weights_cache import weights_digest
+
+    return _key_with_weights(lambda w: key(path, w), weights_digest())[0]
+
+
+def execute_notebook(path):
+    """Ejecuta el cuaderno (o lo toma de la caché); devuelve ``(ruta, estado)``."""
+    from .entries import notebook_path
+    from .jobs import notebook
+
+    key, status = notebook(str(path))
+    return notebook_path(path, key), status
+
+
+def check_converter_cache(config):
+    """Borra las entradas ilegibles de la caché de mkdocs-jupyter (el HTML de cada cuaderno).
+
+    Esa caché no lleva huella y una entrada cortada rompería la construcción
+    con una traza; borrada, mkdocs-jupyter la vuelve a generar.
+    """
+    plugin = config.plugins.get("mkdocs-jupyter")
+    if plugin is None or not plugin.config.get("cache"):
+        return
+    for path in Path(plugin.config["cache_dir"]).glob("*.json"):
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            valid = isinstance(entry.get("content"), str) and "toc_tokens" in entry
+        except (OSError, ValueError, AttributeError):
+            valid = False
+        if not valid:
+            logging.getLogger("cnnviz.cache").warning(
+                "caché de mkdocs-jupyter: entrada dañada, se regenera: %s", path.resolve())
+            path.unlink(missing_ok=True)
 
 
 NBCONVERT_PLACEHOLDER_ALT = 'alt="No description has been provided for this image"'

@@ -1,18 +1,18 @@
 """Ejecuta los bloques de Python de una página y captura lo que imprime cada uno.
 
-Lo usan la construcción (para rellenar los bloques «Salida») y las pruebas
-(``run_blocks``, para comprobar que la página imprime lo que dice). Los bloques se ejecutan
+Lo usan la construcción (para rellenar los bloques «Salida», con las salidas
+en caché por ``keys.page_outputs_key``) y las pruebas (``run_blocks``, para
+comprobar que la página imprime lo que dice). Los bloques se ejecutan
 en orden, en un intérprete nuevo, como los copiaría un lector.
 """
 
-import hashlib
 import html
 import json
 import re
 import subprocess
 import sys
 
-from ..cache import atomic_write_bytes, cache_dir
+from ..cache import entry_dir, prune, read_entry, write_entry
 
 # Bloque resaltado de Material: <div class="language-xxx highlight">...<code>...</code>
 BLOCK_RE = re.compile(
@@ -71,22 +71,45 @@ def python_sources(page_html):
     return [text for lang, _, text in code_blocks(page_html) if lang == "python"]
 
 
-def fill_outputs(page_html, package_key):
-    """Sustituye cada ``{{ salida }}`` por lo que imprime el bloque anterior.
+def check_output_blocks(page_html):
+    """Un bloque «Salida» con llaves debe contener exactamente ``{{ salida }}``."""
+    for lang, title, text in code_blocks(page_html):
+        if title == OUTPUT_TITLE and "{{" in text and text.strip() != PLACEHOLDER:
+            raise ValueError(f"bloque «{OUTPUT_TITLE}» con un marcador mal escrito: "
+                             f"«{text.strip()[:40]}»; se esperaba «{PLACEHOLDER}»")
 
-    Las salidas se guardan en caché por el código de la página y del paquete.
-    """
-    if PLACEHOLDER not in page_html:
-        return page_html
-    sources = python_sources(page_html)
-    key = hashlib.sha256(json.dumps([sources, package_key]).encode()).hexdigest()[:16]
-    cached = cache_dir("page-outputs") / f"{key}.json"
-    if cached.is_file():
-        outputs = json.loads(cached.read_text())
-    else:
-        outputs = run_blocks(sources)
-        atomic_write_bytes(cached, json.dumps(outputs).encode())
 
+def outputs_path(page, key):
+    """``<caché>/page-outputs/<página>/<clave>/salidas.json``."""
+    return entry_dir("page-outputs", page.replace("/", "_"), key) / "salidas.json"
+
+
+def _check_outputs(data):
+    outputs = json.loads(data)
+    if not (isinstance(outputs, list) and all(isinstance(o, str) for o in outputs)):
+        raise ValueError("no es una lista de textos")
+
+
+def cached_outputs(page, key):
+    """Salidas guardadas de la página con esa clave, o None."""
+    data = read_entry(outputs_path(page, key), check=_check_outputs)
+    return None if data is None else json.loads(data)
+
+
+def run_and_store(page, key, sources):
+    """Ejecuta los bloques y guarda sus salidas en la caché."""
+    outputs = run_blocks(sources)
+    path = outputs_path(page, key)
+    write_entry(path, json.dumps(outputs, ensure_ascii=False).encode(),
+                f"guardar las salidas del código de {page}")
+    prune(path.parent.parent)
+    return outputs
+
+
+def fill_outputs(page_html, outputs):
+    """Sustituye cada ``{{ salida }}`` por lo que imprime el bloque de Python anterior."""
+    if len(outputs) != len(python_sources(page_html)):
+        raise ValueError("las salidas guardadas no corresponden a los bloques de la página")
     result, n_python, last = [], 0, 0
     for m in BLOCK_RE.finditer(page_html):
         result.append(page_html[last:m.start()])

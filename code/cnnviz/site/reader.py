@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import sys
+from functools import cache
 from importlib.metadata import packages_distributions, version
 from pathlib import Path
 
@@ -120,10 +121,16 @@ def imported_modules(code):
     return found
 
 
+@cache
+def _distributions():
+    """``packages_distributions()`` una vez por construcción (recorre todo el entorno)."""
+    return packages_distributions()
+
+
 def third_party(modules, where):
     """Los módulos que no son de la biblioteca estándar; error si el paquete no los trae."""
     provided = {name.lower() for name, _ in runtime_requirements()}
-    dists = packages_distributions()
+    dists = _distributions()
     outside = [m for m in modules if m not in sys.stdlib_module_names]
     for module in outside:
         if module == "cnnviz" or module == "IPython" and where.endswith(".ipynb"):
