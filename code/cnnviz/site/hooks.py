@@ -46,6 +46,8 @@ def on_config(config):
     for name in [m for m in sys.modules if m == "cnnviz" or m.startswith("cnnviz.")]:
         del sys.modules[name]
     _state.clear()
+    if not config.repo_url:     # sin repositorio conocido, sin enlaces «editar» (serían rotos)
+        config.edit_uri = None
     _cnnviz("site.build_date").ensure_source_date_epoch(config.config_file_path)
     return config
 
