@@ -125,32 +125,40 @@ def _repo_copy(tmp_path):
     return copy
 
 
+def _srcsets(html, name):
+    return [suffix for suffix in ("-estrecha", "-estrecha-oscuro")
+            if f'srcset="../figuras/{name}{suffix}.png"' in html]
+
+
 def test_narrow_variant_is_drawn_and_served(built_site, site_port, tmp_path):
-    # Una copia en la que «relu» pide composición estrecha
+    # En el sitio: «relu» pide composición estrecha; se dibuja y la página la ofrece
+    html = (built_site / "teoria" / "index.html").read_text()
+    for variant_suffix in ("-estrecha", "-estrecha-oscuro"):
+        with Image.open(built_site / "figuras" / f"relu{variant_suffix}.png") as png:
+            width, height = png.size
+        assert (f'srcset="../figuras/relu{variant_suffix}.png" width="{width}" '
+                f'height="{height}"') in html
+    # Una copia en la que «relu» ya no la pide: ni se publica ni se ofrece
     copy = _repo_copy(tmp_path)
     registry = copy / "code" / "cnnviz" / "figures" / "__init__.py"
     source = registry.read_text()
     start = source.index('FigureSpec("relu"')
     end = source.index("FigureSpec(", start + 1)
-    entry = source[start:end].rstrip().removesuffix("),")
-    registry.write_text(source[:start] + entry + ", narrow=True),\n    " + source[end:])
+    entry = source[start:end]
+    assert entry.count(", narrow=True)") == 1
+    registry.write_text(source[:start] + entry.replace(", narrow=True)", ")") + source[end:])
     shutil.copytree(cache_root(), tmp_path / "cache")
     proc = mkdocs_build(tmp_path / "site", cwd=copy,
                         env={**_env(tmp_path / "cache", site_port),
                              "PYTHONPATH": str(copy / "code")})
     assert proc.returncode == 0, proc.stderr[-3000:]
     site = tmp_path / "site"
-    for variant_suffix in ("-estrecha", "-estrecha-oscuro"):
-        assert (site / "figuras" / f"relu{variant_suffix}.png").stat().st_size > 1000
-    # La ancha no se volvió a dibujar: su clave no cambió
+    assert not list((site / "figuras").glob("relu-estrecha*.png"))
+    assert _srcsets((site / "teoria" / "index.html").read_text(), "relu") == []
+    # La ancha no se volvió a dibujar: su clave no depende de las variantes pedidas
+    assert "figura relu: en caché" in proc.stderr
     assert (site / "figuras" / "relu.png").read_bytes() == \
         (built_site / "figuras" / "relu.png").read_bytes()
-    html = (site / "teoria" / "index.html").read_text()
-    for variant_suffix in ("-estrecha", "-estrecha-oscuro"):
-        with Image.open(site / "figuras" / f"relu{variant_suffix}.png") as png:
-            width, height = png.size
-        assert (f'srcset="../figuras/relu{variant_suffix}.png" width="{width}" '
-                f'height="{height}"') in html
 
 
 def test_broken_figure_fails_the_build_and_names_it(built_site, site_port, tmp_path):

@@ -45,11 +45,6 @@ CASES = [pytest.param(src, url, scheme, id=f"{src}-{scheme}")
          for src, url in PAGES for scheme in ("light", "dark")]
 
 
-def dark_figures_built(built_site):
-    """¿Genera la construcción las variantes oscuras de las figuras (issue 12)?"""
-    return any((built_site / "figuras").glob("*-oscuro.png"))
-
-
 @pytest.mark.parametrize("src, url, scheme", CASES)
 def test_scheme_images_and_contrast(browser, served_site, built_site, src, url, scheme):
     if not AXE.is_file():
@@ -68,11 +63,6 @@ def test_scheme_images_and_contrast(browser, served_site, built_site, src, url, 
         wrong = wrong_scheme_images(page, built_site, scheme)
         assert failing == [], f"{src} ({scheme}): {len(failing)} sin contraste: {failing[:8]}"
         assert page.problems == [], f"{src}: {page.problems}"
-        if wrong and not dark_figures_built(built_site):
-            figures = [path for path, _ in wrong if path.startswith("/figuras/")]
-            assert figures == [path for path, _ in wrong], f"{src}: {wrong}"
-            pytest.xfail(f"la construcción aún no genera figuras en oscuro (figuras/*-oscuro.png, "
-                         f"issue 12): {len(figures)} figuras claras en {src}")
         assert wrong == [], f"{src}: imágenes de otro esquema en {scheme}: {wrong}"
 
 

@@ -160,9 +160,7 @@ def test_phone_nothing_clipped_without_cue(browser, served_site, built_site, src
 def test_narrow_variants_are_used(built_site):
     """Cada variante estrecha generada la ofrece alguna página (``srcset``)."""
     narrow = sorted((built_site / "figuras").glob("*-estrecha*.png"))
-    if not narrow:
-        pytest.skip("ninguna figura del sitio tiene variante estrecha (figuras/*-estrecha.png): "
-                    "no hay nada que servir al teléfono")
+    assert narrow, "ninguna figura del sitio tiene variante estrecha (figuras/*-estrecha.png)"
     pages = "".join(p.read_text() for p in built_site.rglob("index.html"))
     unused = [p.name for p in narrow if f"{p.name}" not in pages]
     assert unused == [], f"variantes estrechas que ninguna página ofrece: {unused}"

@@ -79,11 +79,3 @@ print(f"puntuación media al empezar: {start.mean().item():.2f}")
 print(f"puntuación media al terminar: {history[-1]:.2f}")
 print("clase predicha para cada imagen:", model(images).argmax(1).tolist())
 # --8<-- [end:actmax]
-
-# --8<-- [start:sanity]
-for method in (saliency, guided_backprop):
-    results = randomization_test(model, split.x_test[:20], split.y_test[:20], method)
-    print(method.__name__)
-    for layers, _, rho in results[1:]:
-        print(f"  al azar {', '.join(layers):18} Spearman medio: {rho.mean():.2f}")
-# --8<-- [end:sanity]

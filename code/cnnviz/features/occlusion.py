@@ -2,7 +2,7 @@
 
 import torch
 
-from .layers import check_digits, check_targets
+from .layers import check_targets
 
 
 # --8<-- [start:occlusion]

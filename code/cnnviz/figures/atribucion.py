@@ -202,14 +202,17 @@ def fig_cordura():
     with _sizes() as (width, _):
         fig = new_figure(width, width * (1.55 if current_variant().narrow else 1.4))
         axes = fig.subplots(len(tests), len(CASCADE) + 1)
-        for row, (name, results) in enumerate(tests.items()):
-            for col, (layers, maps, rho) in enumerate(results):
+        for row, (name, tested) in enumerate(tests.items()):
+            for col, (layers, maps, rho) in enumerate(tested):
                 ax = axes[row, col]
                 _heat(ax, maps[0], signed=name in SIGNED)
                 if col:
                     ax.set_title(f"ρ = {rho[0]:.2f}".replace(".", ",").replace("-", "−"))
                 if row == 0:
-                    title = CASCADE_LABELS[layers] + (f"\nρ = {rho[0]:.2f}" if col else "")
+                    label = CASCADE_LABELS[layers]
+                    if current_variant().narrow:     # «+ conv2 al azar» no cabe en una línea
+                        label = label.replace("+ conv", "+conv").replace(" al azar", "\nal azar")
+                    title = label + (f"\nρ = {rho[0]:.2f}" if col else "")
                     ax.set_title(title.replace(".", ",").replace("-", "−"))
             axes[row, 0].set_ylabel(NAMES[name].replace("Retropropagación ", "Retroprop.\n")
                                     .replace("Gradientes ", "Gradientes\n"))

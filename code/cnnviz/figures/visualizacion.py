@@ -129,7 +129,6 @@ def fig_pca_tsne():
 def fig_oclusion():
     """Puntuación de la clase real según dónde se tape el dígito, para 4 dígitos."""
     occ = results.occlusion()
-    colors = scheme_colors()
     patch = results.OCCLUSION_PATCH
     half = patch / 2
     # Cada casilla del mapa se dibuja en el centro de su parche (coordenadas de píxel)
@@ -159,7 +158,8 @@ def fig_oclusion():
         hide_ticks(ax_heat)
         ax_heat.set_title(f"sin parche: {num(occ.original[k], 1)}")
         bar = fig.colorbar(shown, ax=ax_heat, shrink=0.9, pad=0.03)
-        bar.set_label(f"puntuación de «{digit}»", fontsize=8)
+        if not narrow:      # en el teléfono no cabe entre columnas; lo dice el título
+            bar.set_label(f"puntuación de «{digit}»", fontsize=8)
     title(fig, f"Oclusión con un parche negro de {patch}×{patch}. Dígito → clase que "
           "predice la red con el peor parche (naranja) y su probabilidad p. Mapa: puntuación "
           "de la clase real con el parche centrado en cada píxel (×: el peor)")

@@ -7,7 +7,7 @@ pasan de la mitad).
 
 import numpy as np
 
-from .. import results, spanish
+from .. import results
 from ..spanish import decimal, integer, percent, percent_range
 
 __all__ = ["filtros_borde", "mapas_trazo", "mapas_ceros", "vecinos_proyecciones",
