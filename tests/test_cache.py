@@ -182,7 +182,8 @@ def test_swapped_weights_rebuild_every_dependent_output(built_site, site_port, t
     assert status["cuaderno practica/cnn-basica.ipynb"] == "en caché"
     assert status["laboratorio"].startswith("generado")
     assert status["salidas del código de visualizacion.md"] == "ejecutadas"
-    assert status["salidas del código de teoria.md"] == "en caché"
+    assert status["salidas del código de teoria.md"] == "ejecutadas"   # softmax de la red
+    assert status["salidas del código de filtros-bordes.md"] == "en caché"
     assert "exactitud_test" in status["datos"]
 
     # Texto, código de la página, cuaderno y laboratorio citan la misma exactitud
@@ -392,10 +393,27 @@ def test_lab_files_match_lab_export():
 
 def test_notebook_and_page_code_keys_follow_their_imports():
     basica = keys.notebook_modules(ROOT / "docs" / "practica" / "cnn-basica.ipynb")
-    assert "cnnviz.data" in basica and "cnnviz.training" not in basica
-    assert not any(m.startswith("cnnviz.figures.") and m != "cnnviz.figures.style"
+    # Lo que importa su celda (from cnnviz.data …, from cnnviz.filters …, una por línea)
+    assert {"cnnviz.data", "cnnviz.filters", "cnnviz.figures.practica"} <= basica
+    assert "cnnviz.training" not in basica
+    own = {"cnnviz.figures.practica", "cnnviz.figures.style", "cnnviz.figures.restyle"}
+    assert not any(m.startswith("cnnviz.figures.") and m not in own
                    for m in basica)                   # no depende de las figuras del sitio
     assert "cnnviz.figures" not in basica              # ni del registro
     entrenar = keys.notebook_modules(ROOT / "docs" / "practica" / "entrenar.ipynb")
     assert "cnnviz.training" in entrenar
     assert Path(deps.module_file("cnnviz.figures")).name == "__init__.py"
+
+
+def test_imports_of_code_that_is_not_python_yet_are_all_found():
+    """Un cuaderno con macros del sitio no es Python válido: se leen sus líneas
+    ``import``, cada una con sus nombres (no los de la línea siguiente)."""
+    code = ("url = {{ paquete: url }}\n"
+            "from cnnviz.data import sample_photo\n"
+            "from cnnviz.filters import (FOUR_FILTERS,\n    apply_filters)\n"
+            "import cnnviz.pooling as pooling\n"
+            "from cnnviz.figures import practica\n")
+    found = deps.code_modules(code)
+    assert {"cnnviz.data", "cnnviz.filters", "cnnviz.pooling", "cnnviz.figures.practica"} <= found
+    assert "cnnviz.figures" not in found
+

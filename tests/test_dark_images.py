@@ -170,3 +170,8 @@ def test_downloaded_notebooks_keep_alt_but_not_dark_copies(built_site):
         assert metadata, path.name
         assert all(m.get("alt") and DARK_PNG_KEY not in m for m in metadata), path.name
         assert len(list((path.parent / "salidas").glob("*.png"))) == 2 * len(metadata)
+
+
+def test_notebook_page_reads_the_dark_variant_key_of_as_image():
+    from cnnviz.site import notebook_page
+    assert notebook_page.DARK_PNG_KEY == DARK_PNG_KEY

@@ -178,7 +178,9 @@ def swipe(page, x, y, dx):
     page.wait_for_timeout(300)
 
 
-@pytest.mark.parametrize("url", ["teoria/", "practica/entrenar/"])
+# Las figuras de las páginas llegan al teléfono en composición estrecha; las
+# anchas que quedan son las salidas de los cuadernos
+@pytest.mark.parametrize("url", ["practica/entrenar/"])
 def test_phone_lightbox_shows_wide_figure_at_legible_size(browser, served_site, url):
     """Al tocar una figura ancha, el visor la muestra a su tamaño natural y el
     dedo la desplaza (en vez de pasar a otra figura)."""

@@ -135,8 +135,10 @@ def modules_digest(modules):
 
 # --- Dependencias de un fragmento de código (cuadernos, bloques de una página)
 
+# Los nombres importados, en la misma línea o entre paréntesis (nunca en la línea siguiente)
 _IMPORT_LINE = re.compile(
-    r"^\s*(?:from\s+(cnnviz[\w.]*)\s+import\s+([\w\s,()]+)|import\s+(cnnviz[\w.]*))", re.M)
+    r"^[ \t]*(?:from[ \t]+(cnnviz[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[\w \t,]+)"
+    r"|import[ \t]+(cnnviz[\w.]*))", re.M)
 
 
 def code_modules(source):

@@ -24,8 +24,10 @@ from pathlib import Path
 import nbformat
 from bs4 import BeautifulSoup
 
-from ..figures.style import DARK_PNG_KEY
-
+# Metadatos de una salida con su variante oscura: la clave de figures.style (una
+# prueba lo comprueba). Importar figures.style cargaría matplotlib y torch, que
+# una construcción en caliente no necesita.
+DARK_PNG_KEY = "png_oscuro"
 IMAGE_DIR = "salidas"
 OUTPUT_TITLE = "Salida"   # como los bloques de salida de las páginas de Markdown
 _DATA_URI = re.compile(r"^data:image/png;base64,(.*)$", re.S)

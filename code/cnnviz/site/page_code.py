@@ -16,7 +16,7 @@ from ..cache import entry_dir, prune, read_entry, write_entry
 
 # Bloque resaltado de Material: <div class="language-xxx highlight">...<code>...</code>
 BLOCK_RE = re.compile(
-    r'<div class="language-(?P<lang>\w+) highlight">(?P<head>.*?)<pre>.*?<code>(?P<code>.*?)</code></pre></div>',
+    r'<div class="language-(?P<lang>\w+) highlight"[^>]*>(?P<head>.*?)<pre>.*?<code>(?P<code>.*?)</code></pre></div>',
     re.S)
 OUTPUT_TITLE = "Salida"
 PLACEHOLDER = "{{ salida }}"

@@ -487,7 +487,9 @@ function pintarExactitud() {
   const medida = medir(grafico), letra = medida.letra, w = Math.max(160, medida.ancho || 200);
   const h = Math.round(letra * 8), izq = Math.round(letra * 3.6), abajo = Math.round(letra * 1.6), n = ex.length - 1;
   grafico.setAttribute("viewBox", `0 0 ${w} ${h}`);
-  const X = (e) => izq + (e / n) * (w - izq - letra * 2.2), Y = (a) => 6 + (1 - a) * (h - abajo - 6);
+  // Margen de arriba: la etiqueta «100 %» se centra en su línea y no debe salirse del dibujo
+  const arriba = Math.ceil(letra * 0.8);
+  const X = (e) => izq + (e / n) * (w - izq - letra * 2.2), Y = (a) => arriba + (1 - a) * (h - abajo - arriba);
   grafico.append(svg("line", { x1: izq, x2: X(n), y1: Y(0), y2: Y(0), class: "lab-chart-track-line" }));
   grafico.append(svg("line", { x1: izq, x2: X(n), y1: Y(1), y2: Y(1), class: "lab-chart-track-line" }));
   grafico.append(svg("text", { x: izq - 4, y: Y(1) + letra * 0.35, "text-anchor": "end", class: "lab-chart-axis" }, "100 %"));
