@@ -35,9 +35,9 @@ def roughness(maps):
     return (steps / maps.abs().mean()).item()
 
 
-print(f"ruido: σ = {NOISE_LEVEL:.0%} del rango, {SAMPLES} copias")
-print(f"rugosidad de la saliencia: {roughness(plain):.2f}")
-print(f"rugosidad de SmoothGrad:   {roughness(smooth):.2f}")
+print(f"ruido: σ = {percent(NOISE_LEVEL, 0)} del rango, {SAMPLES} copias")
+print(f"rugosidad de la saliencia: {number(roughness(plain), 2)}")
+print(f"rugosidad de SmoothGrad:   {number(roughness(smooth), 2)}")
 # --8<-- [end:smoothgrad]
 
 # --8<-- [start:integrated_gradients]
@@ -56,7 +56,7 @@ for name, make in baselines.items():
     ratio = attribution.sum(dim=(1, 2, 3)) / gap
     zeros = (attribution == 0).float().mean().item()
     difference = (attribution - reference).abs().max().item()
-    print(f"{name:10}  {ratio.min():.3f}–{ratio.max():.3f}         {zeros:4.0%}"
+    print(f"{name:10}  {number(ratio.min(), 3)}–{number(ratio.max(), 3)}         {percent(zeros, 0):>5}"
           f"           {difference:.0e}")
 # --8<-- [end:integrated_gradients]
 
@@ -74,13 +74,13 @@ for name, importance in maps.items():
     curves = deletion_curve(model, digits, labels, importance, background)
     areas[name] = area_under_curve(curves).mean().item()
 for name in sorted(areas, key=areas.get):
-    print(f"{NAMES.get(name, 'orden al azar'):24} área: {areas[name]:.2f}")
+    print(f"{NAMES.get(name, 'orden al azar'):24} área: {number(areas[name], 2)}")
 # --8<-- [end:deletion]
 
 # --8<-- [start:sanity]
 summary = sanity_check(model, digits, labels, methods)
 print(f"{'Spearman medio, al azar:':24} {'fc':>5} {'+conv2':>7} {'+conv1':>7}")
 for name, (means, passes) in summary.items():
-    print(f"{NAMES[name]:24} {means[0]:5.2f} {means[1]:7.2f} {means[2]:7.2f}   "
+    print(f"{NAMES[name]:24} {number(means[0], 2):>5} {number(means[1], 2):>7} {number(means[2], 2):>7}   "
           f"{'pasa' if passes else 'no pasa'}")
 # --8<-- [end:sanity]

@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnviz.data import load_mnist_split
+from cnnviz.spanish import number        # con coma decimal: 0,0123
 from cnnviz.training import trained_model
 # --8<-- [end:multicanal_imports]
 
@@ -35,8 +36,8 @@ with torch.no_grad():
     hp = F.pad(h, (1, 1, 1, 1))                           # relleno de 1 píxel
     value = b + sum(hp[0, c, i + m, j + n] * w[c, m, n]
                     for c in range(16) for m in range(3) for n in range(3))
-    print(f"posición ({i}, {j}): a mano {value.item():.4f}, "
-          f"conv2 {y[0, o, i, j].item():.4f}")
+    print(f"posición ({i}, {j}): a mano {number(value.item(), 4)}, "
+          f"conv2 {number(y[0, o, i, j].item(), 4)}")
 # --8<-- [end:multicanal]
 
 # --8<-- [start:relleno_imports]
@@ -57,6 +58,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnviz.data import load_mnist_split
+from cnnviz.spanish import number
 from cnnviz.training import trained_model
 
 model, _ = trained_model()
@@ -70,10 +72,10 @@ i = int(torch.nonzero(ok)[0])
 z, label = logits[i], split.y_test[i]
 p = torch.exp(z) / torch.exp(z).sum()                  # softmax a mano
 print("dígito de prueba", i, "- clase real:", label.item())
-print("logits:", [round(v, 2) for v in z.tolist()])
-print("softmax:", [round(v, 4) for v in p.tolist()])
-print("pérdida a mano:  ", round(-torch.log(p[label]).item(), 4))
-print("F.cross_entropy: ", round(F.cross_entropy(z[None], label[None]).item(), 4))
+print("logits: ", "  ".join(number(v, 2) for v in z.tolist()))
+print("softmax:", "  ".join(number(v, 4) for v in p.tolist()))
+print("pérdida a mano:  ", number(-torch.log(p[label]).item(), 4))
+print("F.cross_entropy: ", number(F.cross_entropy(z[None], label[None]).item(), 4))
 # --8<-- [end:softmax]
 
 # --8<-- [start:parametros]
@@ -89,7 +91,7 @@ def count(module):
 net = Net(n_classes=10)
 print("conv1:", conv_params(1, 32, 5), "fórmula,", count(net.conv1), "PyTorch")
 print("fc1:  ", linear_params(128, 10), "fórmula,", count(net.fc1), "PyTorch")
-print("DigitCNN:", count(DigitCNN()), "parámetros")
+print("DigitCNN:", number(count(DigitCNN())), "parámetros")   # 12 345: espacio de miles
 # --8<-- [end:parametros]
 
 # --8<-- [start:campo_receptivo_imports]

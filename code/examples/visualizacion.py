@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from scipy.stats import spearmanr
 
 from cnnviz.data import load_mnist_split
+from cnnviz.spanish import number, percent   # 0,98 y 98,0 %, con coma decimal
 from cnnviz.training import trained_model
 
 model, meta = trained_model()     # la CNN que entrena la construcción del sitio
@@ -25,7 +26,7 @@ for p in model.parameters():      # solo derivaremos respecto a la imagen
 split = load_mnist_split()
 x, y = split.x_test[:4], split.y_test[:4]          # (4, 1, 28, 28), (4,)
 background = (0 - split.mean) / split.std          # un píxel negro, normalizado
-print(f"exactitud en prueba: {meta['accuracy']:.1%}")
+print(f"exactitud en prueba: {percent(meta['accuracy'])}")
 print("clases reales:   ", y.tolist())
 print("clases predichas:", model(x).argmax(1).tolist())
 # --8<-- [end:setup]
@@ -34,7 +35,7 @@ print("clases predichas:", model(x).argmax(1).tolist())
 maps = activation_maps(model, x)
 for name, fmaps in maps.items():
     zeros = (fmaps == 0).float().mean().item()
-    print(f"{name:6} {tuple(fmaps.shape)}  valores a cero: {zeros:.0%}")
+    print(f"{name:6} {tuple(fmaps.shape)}  valores a cero: {percent(zeros, 0)}")
 # --8<-- [end:activations]
 
 # --8<-- [start:embedding]
@@ -47,17 +48,17 @@ for method in ("pca", "tsne"):
     dist = ((points[:, None] - points[None]) ** 2).sum(-1)
     np.fill_diagonal(dist, np.inf)
     same = (labels[dist.argmin(1)] == labels).mean()
-    print(f"{method:4}: el vecino más cercano es de la misma clase el {same:.0%} de las veces")
+    print(f"{method:4}: el vecino más cercano es de la misma clase el {percent(same, 0)} de las veces")
 # --8<-- [end:embedding]
 
 # --8<-- [start:occlusion]
 scores = occlusion_scores(model, x[:1], y[:1], patch=8, stride=1, baseline=background)
 print("mapa de puntuaciones:", tuple(scores.shape))      # (1, 21, 21)
-print(f"puntuación de «{y[0].item()}» sin parche: {model(x[:1])[0, y[0]].item():.1f}")
+print(f"puntuación de «{y[0].item()}» sin parche: {number(model(x[:1])[0, y[0]].item(), 1)}")
 worst = scores[0].argmin().item()
 row, col = divmod(worst, scores.shape[2])
 print(f"con el peor parche (esquina en fila {row}, columna {col}): "
-      f"{scores[0].min().item():.1f}")
+      f"{number(scores[0].min().item(), 1)}")
 # --8<-- [end:occlusion]
 
 # --8<-- [start:saliency]
@@ -75,7 +76,7 @@ print("retropropagación guiada, diferencia máxima con captum:", (guided - refe
 objective = class_objective(model, range(10))
 start = objective(torch.zeros(10, 1, 28, 28))
 images, history = maximize(objective, 10)          # (10, 1, 28, 28)
-print(f"puntuación media al empezar: {start.mean().item():.2f}")
-print(f"puntuación media al terminar: {history[-1]:.2f}")
+print(f"puntuación media al empezar: {number(start.mean().item(), 2)}")
+print(f"puntuación media al terminar: {number(history[-1], 2)}")
 print("clase predicha para cada imagen:", model(images).argmax(1).tolist())
 # --8<-- [end:actmax]

@@ -53,12 +53,12 @@ _SPECS = [
                "uno, lo que aportan juntos los demás canales, y la suma más el sesgo, que "
                "es la salida del canal", narrow=True),
     FigureSpec("relleno_paso", convolucion.fig_relleno_paso,
-               "Una entrada de 5×5 rodeada de una fila y una columna de ceros de relleno, "
+               "Una entrada de 5×5 rodeada de un marco de ceros de relleno, "
                "un filtro de 3×3 y la salida de 3×3 con paso 2, con una ventana y su "
                "resultado destacados y la suma de productos que lo da", narrow=True),
     FigureSpec("campo_receptivo", convolucion.fig_campo_receptivo,
                "Un dígito de 28×28 cuatro veces, con un cuadrado de color que marca los "
-               "píxeles que ve la unidad central de conv1, pool1, conv2 y pool2, con su "
+               "píxeles que ve la neurona central de conv1, pool1, conv2 y pool2, con su "
                "lado en píxeles", narrow=True),
     FigureSpec("paso_alto", bordes.fig_paso_alto,
                "La foto del cámara, la salida del filtro laplaciano en gris (gris medio "

@@ -67,6 +67,12 @@ def smoothgrad_muestras():
     return str(SAMPLES)
 
 
+def smoothgrad_ruido():
+    from ..features.smoothgrad import NOISE_LEVEL
+    from ..spanish import percent
+    return percent(NOISE_LEVEL, 0)
+
+
 def ig_pasos():
     from ..features.integrated_gradients import STEPS
     return str(STEPS)
@@ -180,7 +186,7 @@ def cordura_y_borrado():
 
 
 FACTS.update({f.__name__: f for f in (
-    smoothgrad_muestras, ig_pasos, oclusion_parche, oclusion_paso, umbral_cordura,
+    smoothgrad_muestras, smoothgrad_ruido, ig_pasos, oclusion_parche, oclusion_paso, umbral_cordura,
     pixeles_negros, ig_ceros_negra, n_borrado, borrado_orden, borrado_azar, cordura_n,
     cordura_resultado, cordura_guiada_fc, cordura_integrados_fc, cordura_y_borrado)})
 

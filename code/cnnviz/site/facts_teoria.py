@@ -189,7 +189,7 @@ def softmax_resumen():
     return (f"Es el dígito de prueba de índice {i}, un {y}: la red le da la probabilidad "
             f"{spanish.decimal(p[y], 4)} a su clase y {spanish.decimal(p[second], 4)} al "
             f"{second}, la siguiente. Su entropía cruzada es "
-            f"$L = -\\log {_math(p[y])} = {_math(loss)}$; si la red le diera probabilidad 1 a "
+            f"$L = -\\log p_{{{y}}} \\approx {_math(loss)}$; si la red le diera probabilidad 1 a "
             "la clase correcta, la pérdida sería 0.")
 
 
