@@ -203,7 +203,7 @@ def test_softmax_table_matches_pytorch():
     loss = F.cross_entropy(logits[i:i + 1], split.y_test[i:i + 1]).item()
     text = facts_teoria.softmax_resumen()
     assert f"de índice {i}, un {label}" in text
-    assert f"= {spanish.decimal(loss, 4).replace(',', '{,}')}$" in text
+    assert f"\\log p_{{{label}}} \\approx {spanish.decimal(loss, 4).replace(',', '{,}')}$" in text
 
 
 def test_multichannel_example_of_the_page_is_the_digit_of_the_figure():
