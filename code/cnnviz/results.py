@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 import torch
 from scipy.ndimage import binary_dilation
+from scipy.spatial.distance import cdist
 
 from .data import load_mnist_split
 from .features.activations import activation_maps
@@ -158,16 +159,23 @@ class Embedding:
     misplaced: np.ndarray     # (N,) en t-SNE, la mayoría de sus vecinos es de otra clase
 
 
-def _nearest_same_class(points, labels):
-    dist = ((points[:, None] - points[None]) ** 2).sum(-1)
+def _pair_distances(points):
+    """Distancias al cuadrado entre todos los pares de puntos, (N, N), con la
+    diagonal a infinito. Con ``cdist``: restar (N, 1, D) y (1, N, D) pediría
+    N·N·D números (12 GB para 1000 vectores de 1568)."""
+    dist = cdist(points, points, "sqeuclidean")
     np.fill_diagonal(dist, np.inf)
+    return dist
+
+
+def _nearest_same_class(points, labels):
+    dist = _pair_distances(points)
     return float((labels[dist.argmin(1)] == labels).mean())
 
 
 def _misplaced(points, labels, k=NEIGHBORS):
     """Puntos cuya clase no es la más frecuente entre sus ``k`` vecinos del plano."""
-    dist = ((points[:, None] - points[None]) ** 2).sum(-1)
-    np.fill_diagonal(dist, np.inf)
+    dist = _pair_distances(points)
     neighbors = labels[np.argsort(dist, axis=1, kind="stable")[:, :k]]
     majority = np.array([np.bincount(row, minlength=10).argmax() for row in neighbors])
     return majority != labels
