@@ -590,13 +590,13 @@ def test_a_bad_model_file_gives_a_spanish_message_and_no_predictions(site_page, 
 
 
 @pytest.mark.parametrize("case", ["aleatorio falta", "aleatorio cortado", "aleatorio sin tensor",
-                                  "epocas de otro modelo", "epocas con NaN"])
+                                  "epocas falta", "epocas de otro modelo", "epocas con NaN"])
 def test_a_bad_extra_file_disables_only_its_panel(site_page, built_site, case):
     page = site_page
     name = case.split()[0]
     data = (built_site / "laboratorio" / f"{name}.bin").read_bytes()
-    if case == "aleatorio falta":
-        body, expected = None, "no se encontró aleatorio.bin (HTTP 404)"
+    if case.endswith("falta"):
+        body, expected = None, f"no se encontró {name}.bin (HTTP 404)"
     elif case == "aleatorio cortado":
         body, expected = data[:len(data) - 1000], "aleatorio.bin está cortado o dañado"
     else:
