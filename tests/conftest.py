@@ -13,6 +13,18 @@ ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
+def repo_copy(tmp_path):
+    """Copia del repositorio sin entorno, cachés, sitio ni git (para editarla en una prueba)."""
+    import shutil
+
+    copy = tmp_path / "repo"
+    skip_top = {".venv", ".cache", "site", ".git", "capturas"}
+    shutil.copytree(ROOT, copy, ignore=lambda folder, names: [
+        n for n in names if n in ("__pycache__", "node_modules")
+        or (folder == str(ROOT) and n in skip_top)])
+    return copy
+
+
 def mkdocs_build(site_dir, env=None, cwd=ROOT, config=None):
     """Ejecuta ``mkdocs build --strict``; devuelve el proceso terminado."""
     cmd = [*MKDOCS, "build", "--strict", "--site-dir", str(site_dir)]

@@ -242,12 +242,18 @@ def test_lab_occlusion_matches_captum(model, digits, split):
 
 # --- Curva de borrado ---
 
-def test_deletion_curve_worked_by_hand():
-    # Dos clases, la 1 con puntuación 0: p(0) = sigmoide(<w, x> + b), borrando a mano
+def _two_class_linear():
+    """Red lineal de dos clases con la 1 a puntuación 0: p(0) = sigmoide(<w, x> + b)."""
     net = LinearDigits(n_classes=2)
     with torch.no_grad():
         net.linear.weight[1] = 0
         net.linear.bias[1] = 0
+    return net
+
+
+def test_deletion_curve_worked_by_hand():
+    # Dos clases, la 1 con puntuación 0: p(0) = sigmoide(<w, x> + b), borrando a mano
+    net = _two_class_linear()
     x = torch.randn(1, 1, 28, 28)
     importance = torch.randn(1, 1, 28, 28)
     curve = deletion_curve(net, x, 0, importance, background=-0.5, steps=7)
@@ -266,10 +272,7 @@ def test_deletion_curve_worked_by_hand():
 def test_deletion_in_the_exact_contribution_order_drops_fastest():
     # Modelo lineal de dos clases: borrar primero los píxeles que más suman da la
     # curva más baja; el orden contrario, la más alta
-    net = LinearDigits(n_classes=2)
-    with torch.no_grad():
-        net.linear.weight[1] = 0
-        net.linear.bias[1] = 0
+    net = _two_class_linear()
     x = torch.randn(4, 1, 28, 28)
     contribution = (x - (-0.5)) * net.linear.weight[0].view(1, 1, 28, 28)
     best = area_under_curve(deletion_curve(net, x, 0, contribution, -0.5))

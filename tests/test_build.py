@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 
-from conftest import ROOT, TEST_REPO_URL, mkdocs_build, nav_pages
+from conftest import ROOT, TEST_REPO_URL, mkdocs_build, nav_pages, repo_copy
 from PIL import Image
 
 from cnnviz.cache import cache_root
@@ -116,15 +116,6 @@ def test_figures_and_outputs_are_not_committed():
                 assert cell.outputs == [] and cell.execution_count is None, nb_path
 
 
-def _repo_copy(tmp_path):
-    copy = tmp_path / "repo"
-    skip_top = {".venv", ".cache", "site", ".git", "capturas"}
-    shutil.copytree(ROOT, copy, ignore=lambda folder, names: [
-        n for n in names if n in ("__pycache__", "node_modules")
-        or (folder == str(ROOT) and n in skip_top)])
-    return copy
-
-
 def _srcsets(html, name):
     return [suffix for suffix in ("-estrecha", "-estrecha-oscuro")
             if f'srcset="../figuras/{name}{suffix}.png"' in html]
@@ -139,7 +130,7 @@ def test_narrow_variant_is_drawn_and_served(built_site, site_port, tmp_path):
         assert (f'srcset="../figuras/relu{variant_suffix}.png" width="{width}" '
                 f'height="{height}"') in html
     # Una copia en la que «relu» ya no la pide: ni se publica ni se ofrece
-    copy = _repo_copy(tmp_path)
+    copy = repo_copy(tmp_path)
     registry = copy / "code" / "cnnviz" / "figures" / "__init__.py"
     source = registry.read_text()
     start = source.index('FigureSpec("relu"')
@@ -162,7 +153,7 @@ def test_narrow_variant_is_drawn_and_served(built_site, site_port, tmp_path):
 
 
 def test_broken_figure_fails_the_build_and_names_it(built_site, site_port, tmp_path):
-    copy = _repo_copy(tmp_path)
+    copy = repo_copy(tmp_path)
     module = copy / "code" / "cnnviz" / "figures" / "teoria.py"
     source = module.read_text()
     broken = source.replace('    """ReLU(x) = max(0, x) frente a la función escalón que describe el original."""',

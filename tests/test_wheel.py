@@ -2,8 +2,6 @@
 
 import ast
 import re
-import shutil
-import subprocess
 import sys
 import tomllib
 import zipfile
@@ -12,7 +10,7 @@ from importlib.metadata import packages_distributions
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, mkdocs_build, nav_pages
+from conftest import ROOT, mkdocs_build, nav_pages, repo_copy
 from reader_env import downloaded_notebook
 
 from cnnviz.site.wheel import build_wheel, wheel_name, wheel_path_in_site
@@ -144,11 +142,7 @@ def test_reader_cache_is_home_or_cnnviz_cache_and_training_writes_there(reader, 
 
 
 def test_broken_package_fails_the_build_by_name(tmp_path):
-    copy = tmp_path / "repo"
-    skip_top = {".venv", ".cache", "site", ".git", "capturas"}
-    shutil.copytree(ROOT, copy, ignore=lambda folder, names: [
-        n for n in names if n in ("__pycache__", "node_modules")
-        or (folder == str(ROOT) and n in skip_top)])
+    copy = repo_copy(tmp_path)
     pyproject = copy / "pyproject.toml"
     text = pyproject.read_text()
     pyproject.write_text(text.replace('"numpy>=1.26"', '"numpy>>>1.26"'))
