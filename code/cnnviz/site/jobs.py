@@ -7,6 +7,8 @@ proceso de mkdocs lee luego las entradas comprobando su huella.
 
 import importlib
 import json
+import resource
+import time
 
 from ..cache import prune, read_entry, write_entry
 from ..weights_cache import weights_digest
@@ -42,6 +44,24 @@ def _key_with_weights(make_key, weights):
 
 def _function(module, qualname):
     return getattr(importlib.import_module(module), qualname)
+
+
+def _cpu_seconds():
+    """CPU de este proceso y de sus hijos ya terminados (núcleos de Jupyter, subprocesos)."""
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                          resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(fn, *args, cpu=True):
+    """``fn(*args)``, cuándo empezó, cuánto tardó y cuánta CPU usó, para el registro.
+
+    Con ``cpu=False`` (un hilo del proceso de mkdocs, que comparte sus cuentas
+    con los demás hilos) no se mide la CPU y se devuelve None.
+    """
+    start, used = time.time(), _cpu_seconds() if cpu else None
+    result = fn(*args)
+    return result, start, time.time() - start, _cpu_seconds() - used if cpu else None
 
 
 def train():

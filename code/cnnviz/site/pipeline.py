@@ -13,10 +13,12 @@ antes de escribir el sitio (``finish``).
 import json
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from ..cache import CacheError, read_entry
+from ..spanish import decimal
 from ..weights_cache import weights_digest
 from . import entries, jobs, keys, page_code, workers
 from .figure_build import FigureError, png_size, suffix, variants
@@ -70,6 +72,8 @@ class Build:
         self._running = {}       # id -> (qué, futuro, al terminar)
         self._train = None       # futuro del entrenamiento, si hace falta
         self._outputs = {}       # página -> futuro de sus salidas
+        self._started = time.time()
+        self.timings = {}        # qué -> (segundo de inicio, segundos, CPU o None), de lo generado
 
     # --- Procesos y errores ----------------------------------------------------
 
@@ -77,10 +81,16 @@ class Build:
         with self._lock:
             if self._pool is None:
                 self._pool = workers.pool(self.max_workers)
-            return self._pool.submit(fn, *args)
+            return self._pool.submit(jobs.timed, fn, *args)
+
+    def _result(self, future, what):
+        """Resultado de un trabajo de ``_submit``; anota cuándo empezó y cuánto tardó."""
+        result, start, seconds, cpu = self._unwrap(future, what)
+        self.timings[what] = (start - self._started, seconds, cpu)
+        return result
 
     @staticmethod
-    def _result(future, what):
+    def _unwrap(future, what):
         try:
             return future.result()
         except BuildError:
@@ -98,6 +108,8 @@ class Build:
 
     def close(self, failed=False):
         """Libera los procesos; si la construcción falló, los detiene sin esperar."""
+        if not failed:
+            self._log_timings()
         if self._pool is not None:
             if failed:
                 workers.stop(self._pool)
@@ -317,6 +329,21 @@ class Build:
         if missing:
             raise BuildError(f"faltan figuras: {', '.join(missing)}")
 
+    def _log_timings(self):
+        """Cuándo empezó y terminó cada trabajo (``mkdocs build -v``) y los que acabaron últimos."""
+        if not self.timings:
+            return
+        spans = sorted(((start, start + seconds, cpu, what)
+                        for what, (start, seconds, cpu) in self.timings.items()),
+                       key=lambda s: s[1])
+        for start, end, cpu, what in spans:
+            log.debug("tiempo: %s, del segundo %s al %s (%s s%s)", what,
+                      decimal(start, 1), decimal(end, 1), decimal(end - start, 1),
+                      "" if cpu is None else f"; CPU {decimal(cpu, 1)} s")
+        log.info("trabajos que acabaron últimos: %s", "; ".join(
+            f"{what}, {decimal(end - start, 1)} s (hasta el segundo {decimal(end, 1)})"
+            for start, end, _, what in spans[-3:][::-1]))
+
     # --- Salidas del código de las páginas -------------------------------------
 
     def page_outputs(self, html, page):
@@ -335,7 +362,8 @@ class Build:
                 return page_code.fill_outputs(html, outputs)
         except keys.WeightsMissing:
             pass
-        self._outputs[name] = self._threads.submit(self._run_outputs, name, sources)
+        self._outputs[name] = self._threads.submit(jobs.timed, self._run_outputs, name, sources,
+                                                   cpu=False)
         return html
 
     def _run_outputs(self, name, sources):
