@@ -250,6 +250,11 @@ def test_damaged_entries_are_regenerated_and_published_correctly(built_site, sit
     for path, how in damaged.items():
         assert path.is_file(), path
         _damage(path, how)
+    # El HTML aligerado de la página del otro cuaderno (su clave lleva el HTML de mkdocs-jupyter)
+    notebook_pages = sorted((cache / "notebook-pages" / "entrenar").glob("*/pagina.html"))
+    assert notebook_pages
+    for path in notebook_pages:
+        _damage(path, "basura")
     # También la caché de mkdocs-jupyter (el HTML de los cuadernos, sin huella)
     converted = sorted((ROOT / ".cache" / "mkdocs-jupyter").glob("*.json"))
     assert converted
@@ -263,6 +268,7 @@ def test_damaged_entries_are_regenerated_and_published_correctly(built_site, sit
     for path, how in [*damaged.items(), *((p, "a medias") for p in converted)]:
         if how != "borrada":
             assert str(path) in log, (path, how)      # una línea dice qué se regenera
+    assert any(str(path) in log for path in notebook_pages)
     status = _status_lines(log)
     assert status["figura relu"].startswith("generada")
     assert status["cuaderno practica/cnn-basica.ipynb"] == "ejecutado"
@@ -272,7 +278,8 @@ def test_damaged_entries_are_regenerated_and_published_correctly(built_site, sit
     # Se publica lo mismo que con la caché sana
     for file in ("figuras/relu.png", "figuras/relu-oscuro.png", "laboratorio/modelo.json",
                  "teoria/index.html", "filtros-bordes/index.html",
-                 "practica/cnn-basica/index.html", "practica/cnn-basica/cnn-basica.ipynb"):
+                 "practica/cnn-basica/index.html", "practica/cnn-basica/cnn-basica.ipynb",
+                 "practica/entrenar/index.html"):
         assert (site / file).read_bytes() == (built_site / file).read_bytes(), file
     # …y la caché queda sana
     for path in damaged:

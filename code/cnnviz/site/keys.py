@@ -80,6 +80,14 @@ def page_outputs_key(sources, weights):
                 _weights_part(modules, weights))
 
 
+def notebook_page_key(page_html, notebook, dest_dir, permalink_title):
+    """Clave del HTML aligerado de la página de un cuaderno (``notebook_page.for_page``)."""
+    return _key("pagina de cuaderno", hashlib.sha256(page_html.encode()).hexdigest(),
+                hashlib.sha256(Path(notebook).read_bytes()).hexdigest(), dest_dir,
+                permalink_title, modules_digest(closure(["cnnviz.site.notebook_page"])),
+                library_versions(("beautifulsoup4", "nbformat")))
+
+
 LAB_MODULE = "cnnviz.site.lab_export"
 
 
