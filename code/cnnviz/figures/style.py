@@ -133,20 +133,29 @@ class SpanishFigure(Figure):
                 formatter = axis.get_major_formatter()
                 if type(formatter) is ScalarFormatter:
                     axis.set_major_formatter(CommaFormatter())
-                _hide_if_empty(axis)
-        super().draw(renderer)
+        with without_empty_axes(self):
+            super().draw(renderer)
 
 
-def _hide_if_empty(axis):
-    """Oculta un eje sin marcas ni etiqueta (el de los paneles de imagen).
+@contextlib.contextmanager
+def without_empty_axes(fig):
+    """Oculta, dentro del bloque, los ejes sin marcas ni etiqueta (los de los paneles de imagen).
 
     Los píxeles no cambian, pero la composición ya no mide en cada pasada las
     marcas vacías de cada panel: todas las figuras se dibujan un 10 % más
-    deprisa. Los bordes del panel (``spines``) no son del eje y se siguen viendo.
+    deprisa. Los bordes del panel (``spines``) no son del eje y se siguen
+    viendo. Al salir vuelven a ser visibles: si luego se les ponen marcas, se verán.
     """
-    if axis.get_visible() and not axis.get_label_text() and \
-            len(axis.get_majorticklocs()) == 0 and len(axis.get_minorticklocs()) == 0:
+    hidden = [axis for ax in fig.get_axes() for axis in (ax.xaxis, ax.yaxis)
+              if axis.get_visible() and not axis.get_label_text()
+              and len(axis.get_majorticklocs()) == 0 and len(axis.get_minorticklocs()) == 0]
+    for axis in hidden:
         axis.set_visible(False)
+    try:
+        yield
+    finally:
+        for axis in hidden:
+            axis.set_visible(True)
 
 
 def new_figure(width, height, **kwargs):
@@ -186,7 +195,8 @@ def fit_height(fig, pad=0.04):
     """
     for _ in range(4):
         fig.draw_without_rendering()
-        box = fig.get_tightbbox()
+        with without_empty_axes(fig):
+            box = fig.get_tightbbox()
         height = fig.get_figheight()
         needed = box.height + 2 * pad
         if abs(needed - height) < 0.02:

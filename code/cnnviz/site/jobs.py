@@ -47,21 +47,18 @@ def _function(module, qualname):
 
 
 def _cpu_seconds():
-    """CPU de este proceso y de sus hijos ya terminados (núcleos de Jupyter, subprocesos)."""
+    """CPU de este proceso y de sus hijos terminados y esperados (núcleos de Jupyter)."""
     own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
                                                           resource.RUSAGE_CHILDREN))
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def timed(fn, *args, cpu=True):
-    """``fn(*args)``, cuándo empezó, cuánto tardó y cuánta CPU usó, para el registro.
-
-    Con ``cpu=False`` (un hilo del proceso de mkdocs, que comparte sus cuentas
-    con los demás hilos) no se mide la CPU y se devuelve None.
-    """
-    start, used = time.time(), _cpu_seconds() if cpu else None
+def timed(fn, *args):
+    """``fn(*args)``, cuándo empezó (``time.monotonic``, común a todos los procesos),
+    cuánto tardó y cuánta CPU usó, para el registro de la construcción."""
+    start, cpu = time.monotonic(), _cpu_seconds()
     result = fn(*args)
-    return result, start, time.time() - start, _cpu_seconds() - used if cpu else None
+    return result, start, time.monotonic() - start, _cpu_seconds() - cpu
 
 
 def train():

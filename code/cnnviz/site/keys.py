@@ -85,7 +85,7 @@ def notebook_page_key(page_html, notebook, dest_dir, permalink_title):
     return _key("pagina de cuaderno", hashlib.sha256(page_html.encode()).hexdigest(),
                 hashlib.sha256(Path(notebook).read_bytes()).hexdigest(), dest_dir,
                 permalink_title, modules_digest(closure(["cnnviz.site.notebook_page"])),
-                library_versions(("beautifulsoup4", "nbformat")))
+                library_versions(("beautifulsoup4", "soupsieve", "nbformat")))
 
 
 LAB_MODULE = "cnnviz.site.lab_export"

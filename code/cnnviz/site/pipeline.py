@@ -72,8 +72,8 @@ class Build:
         self._running = {}       # id -> (qué, futuro, al terminar)
         self._train = None       # futuro del entrenamiento, si hace falta
         self._outputs = {}       # página -> futuro de sus salidas
-        self._started = time.time()
-        self.timings = {}        # qué -> (segundo de inicio, segundos, CPU o None), de lo generado
+        self._started = time.monotonic()
+        self.timings = {}        # qué -> (segundo de inicio, segundos, CPU o None) de cada trabajo
 
     # --- Procesos y errores ----------------------------------------------------
 
@@ -84,7 +84,7 @@ class Build:
             return self._pool.submit(jobs.timed, fn, *args)
 
     def _result(self, future, what):
-        """Resultado de un trabajo de ``_submit``; anota cuándo empezó y cuánto tardó."""
+        """Resultado de un trabajo de ``_submit``; anota cuándo empezó, cuánto tardó y su CPU."""
         result, start, seconds, cpu = self._unwrap(future, what)
         self.timings[what] = (start - self._started, seconds, cpu)
         return result
@@ -108,8 +108,6 @@ class Build:
 
     def close(self, failed=False):
         """Libera los procesos; si la construcción falló, los detiene sin esperar."""
-        if not failed:
-            self._log_timings()
         if self._pool is not None:
             if failed:
                 workers.stop(self._pool)
@@ -117,6 +115,8 @@ class Build:
                 self._pool.shutdown(wait=True)
             self._pool = None
         self._threads.shutdown(wait=not failed, cancel_futures=failed)
+        if not failed:
+            self._log_timings()
 
     # --- Pesos -------------------------------------------------------------------
 
@@ -362,18 +362,21 @@ class Build:
                 return page_code.fill_outputs(html, outputs)
         except keys.WeightsMissing:
             pass
-        self._outputs[name] = self._threads.submit(jobs.timed, self._run_outputs, name, sources,
-                                                   cpu=False)
+        self._outputs[name] = self._threads.submit(self._run_outputs, name, sources)
         return html
 
     def _run_outputs(self, name, sources):
         key = keys.page_outputs_key(sources, self.trained_weights())
         outputs = page_code.cached_outputs(name, key)
         if outputs is None:
+            start = time.monotonic()
             try:
                 outputs = page_code.run_and_store(name, key, sources)
             except RuntimeError as exc:
                 raise BuildError(f"{name}: {exc}") from exc
+            # En un subproceso de este proceso, que otros hilos comparten: sin CPU
+            self.timings[f"el código de {name}"] = (start - self._started,
+                                                    time.monotonic() - start, None)
             log.info("salidas del código de %s: ejecutadas", name)
         return outputs
 
@@ -383,7 +386,7 @@ class Build:
 
         name = page.file.src_uri
         if name in self._outputs:
-            outputs = self._result(self._outputs.pop(name), f"el código de {name}")
+            outputs = self._unwrap(self._outputs.pop(name), f"el código de {name}")
             html = page_code.fill_outputs(html, outputs)
 
         def markup(match):
@@ -404,7 +407,7 @@ def render_figures(names=None, max_workers=None):
     key = jobs.describe() if max_workers == 1 else None
     registry = json.loads(read_entry(entries.registry_path(key))) if key else build._registry()
     specs = [s for s in registry["figures"] if names is None or s["name"] in names]
-    results, status = {}, {}
+    results, status, failed = {}, {}, True
     try:
         if max_workers == 1:
             weights = jobs.train() if any(keys.weights_dependent(s["module"], s["qualname"])
@@ -422,8 +425,9 @@ def render_figures(names=None, max_workers=None):
                 suffix(v): read_entry(entries.figure_path(spec["name"], key, suffix(v)))
                 for v in variants(spec["narrow"])}
             status[spec["name"]] = "generada" if drawn else "en caché"
+        failed = False
     finally:
-        build.close()
+        build.close(failed=failed)
     return results, status
 
 

@@ -14,12 +14,13 @@ Puntos de entrada que llama ``hooks.py``:
 import ast
 import hashlib
 import html
+import inspect
 import logging
 import os
 import re
 import sys
 from functools import cache
-from importlib.metadata import distribution, version
+from importlib.metadata import PackageNotFoundError, distribution, version
 from pathlib import Path
 
 import nbformat
@@ -123,7 +124,7 @@ def imported_modules(code):
 
 @cache
 def _dependency_modules():
-    """Módulos de primer nivel que traen las dependencias declaradas, y los de cada una.
+    """Módulos de primer nivel que traen las dependencias declaradas e instaladas.
 
     Solo se leen esas distribuciones: ``packages_distributions()`` recorre
     todo el entorno y tardaba 0,3 s en cada construcción (también al guardar
@@ -131,7 +132,10 @@ def _dependency_modules():
     """
     modules = set()
     for name, _ in runtime_requirements():
-        dist = distribution(name)
+        try:
+            dist = distribution(name)
+        except PackageNotFoundError:    # si una página la importa, su comprobación falla
+            continue
         declared = (dist.read_text("top_level.txt") or "").split()
         modules.update(declared or _top_level_of_files(dist))
     return modules
@@ -141,8 +145,8 @@ def _top_level_of_files(dist):
     """Módulos de primer nivel según la lista de archivos de la distribución (RECORD)."""
     names = set()
     for path in dist.files or ():
-        if len(path.parts) == 1 and path.suffix == ".py":
-            names.add(path.stem)
+        if len(path.parts) == 1 and inspect.getmodulename(path.name):
+            names.add(inspect.getmodulename(path.name))      # foo.py o foo.cpython-311-….so
         elif len(path.parts) > 1 and "." not in path.parts[0] and path.parts[0] != "__pycache__":
             names.add(path.parts[0])      # una carpeta de paquete (no *.dist-info ni *.data)
     return names

@@ -39,7 +39,7 @@ def on_page_content(html, page, config, files):
     notebook_page = _cnnviz("site.notebook_page")
     try:
         return notebook_page.for_page(html, page, config)
-    except notebook_page.NotebookPageError as exc:
+    except (notebook_page.NotebookPageError, _cnnviz("cache").CacheError) as exc:
         raise PluginError(str(exc)) from exc
 
 
