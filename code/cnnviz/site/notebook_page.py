@@ -181,8 +181,8 @@ def for_page(page_html, page, config):
     path = _page_path(page.file.src_uri, notebook_page_key(page_html, notebook, dest_dir, title))
     cached = read_entry(path)
     if cached is not None:
-        _write_images({name: data for pair in output_images(notebook) for data in pair
-                       for name in [_image_name(data)]}, config["site_dir"], dest_dir)
+        _write_images({_image_name(data): data for pair in output_images(notebook)
+                       for data in pair}, config["site_dir"], dest_dir)
         return cached.decode()
     html = to_material(page_html, notebook, config["site_dir"], dest_dir, title)
     write_entry(path, html.encode(), f"guardar la página del cuaderno {page.file.src_uri}")
