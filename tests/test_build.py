@@ -14,12 +14,12 @@ from PIL import Image
 
 from cnnviz.cache import cache_root
 from cnnviz.figures import FIGURES
-from cnnviz.site.figure_build import suffix, variants
-from cnnviz.site.offline import external_requests
+from cnnviz.variants import variants
+from cnnviz.site.html.offline import external_requests
 
 
 def _variant_suffixes(spec):
-    return [suffix(v) for v in variants(spec.narrow)]
+    return [v.suffix for v in variants(spec.narrow)]
 
 
 def test_strict_build_has_every_page_and_figure_variant(built_site):
@@ -43,12 +43,6 @@ def test_images_are_byte_identical_to_a_serial_render(built_site, tmp_path):
         for variant_suffix in _variant_suffixes(spec):
             file = f"{name}{variant_suffix}.png"
             assert (out / file).read_bytes() == (built_site / "figuras" / file).read_bytes(), file
-
-
-def test_variant_suffixes_match_the_style_module():
-    from cnnviz.figures.style import Variant
-    for variant in variants(True):
-        assert suffix(variant) == Variant(*variant).suffix
 
 
 def test_dark_variant_has_the_slate_background(built_site):
@@ -84,7 +78,7 @@ def test_figure_markup_switches_scheme_and_keeps_alt_size_lazy_and_lightbox(buil
 
 
 def test_narrow_variant_is_served_to_small_screens():
-    from cnnviz.site.figure_html import NARROW_MAX, figure_markup
+    from cnnviz.site.html.figure_html import NARROW_MAX, figure_markup
     spec = {"name": "f", "alt": "Una «figura» & más", "narrow": True}
     sizes = {"": (900, 300), "-oscuro": (900, 300), "-estrecha": (400, 600),
              "-estrecha-oscuro": (400, 600)}

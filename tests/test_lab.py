@@ -26,7 +26,7 @@ from cnnviz.features.noise import gaussian, uniform
 from cnnviz.features.sanity import CASCADE, randomize
 from cnnviz.features.smoothgrad import NOISE_LEVEL, SAMPLES, smoothgrad, smoothgrad_noise
 from cnnviz.model import DigitCNN
-from cnnviz.site.lab_export import LAYERS, decode_layer, decode_pixels, epoch_state, unpack
+from cnnviz.site.reader.lab_export import LAYERS, decode_layer, decode_pixels, epoch_state, unpack
 
 TOL = 1e-4          # error máximo, relativo al mayor valor del mapa (como mínimo, 1)
 # Con los pesos entrenados, SmoothGrad y los gradientes integrados usan sus 32
@@ -216,7 +216,7 @@ def compare(page, model, raw_images, mean, std, errors, label, class_model=None,
 
 def test_export_is_the_trained_model(exported, trained, built_site):
     from cnnviz.features.sanity import THRESHOLD
-    from cnnviz.site.lab_export import architecture
+    from cnnviz.site.reader.lab_export import architecture
     from cnnviz.training import EPOCHS, weights_key
 
     model, split, _ = trained
@@ -600,7 +600,7 @@ def test_a_bad_extra_file_disables_only_its_panel(site_page, built_site, case):
     elif case == "aleatorio cortado":
         body, expected = data[:len(data) - 1000], "aleatorio.bin está cortado o dañado"
     else:
-        from cnnviz.site.lab_export import pack
+        from cnnviz.site.reader.lab_export import pack
         header, arrays = unpack(data)
         header.pop("tensores")
         arrays = dict(arrays)

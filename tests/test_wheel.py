@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, mkdocs_build, nav_pages, repo_copy
 from reader_env import downloaded_notebook
 
-from cnnviz.site.wheel import build_wheel, wheel_name, wheel_path_in_site
+from cnnviz.site.reader.wheel import build_wheel, wheel_name, wheel_path_in_site
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 

@@ -3,6 +3,8 @@
 import argparse
 import sys
 
+from . import spanish
+
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m cnnviz")
@@ -19,11 +21,12 @@ def main(argv=None):
         from .training import _cache_paths, trained_model
         model, meta = trained_model(progress=None)
         print(f"pesos: {_cache_paths()[0]}")
-        print(f"exactitud en prueba: {meta['accuracy']:.2%} "
-              f"({meta['n_test']} imágenes); entrenamiento: {meta['train_seconds']:.1f} s")
+        print(f"exactitud en prueba: {spanish.percent(meta['accuracy'], 2)} "
+              f"({spanish.integer(meta['n_test'])} imágenes); "
+              f"entrenamiento: {spanish.decimal(meta['train_seconds'], 1)} s")
     elif args.command == "figures":
         try:
-            from .site.pipeline import render_figures
+            from .site.build.pipeline import render_figures
         except ModuleNotFoundError:
             print("error: `figures` necesita una copia del repositorio (carpeta code/): "
                   "el paquete que publica el sitio no trae las herramientas de construcción",

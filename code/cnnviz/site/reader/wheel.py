@@ -19,7 +19,8 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from ..cache import PACKAGE_DIR, cache_dir
+from ...cache import PACKAGE_DIR, cache_dir
+from ...errors import CnnvizError
 
 ROOT = PACKAGE_DIR.parent.parent
 DOWNLOAD_DIR = "descargas"
@@ -29,7 +30,7 @@ SOURCE_DATE_EPOCH = "315532800"
 EXCLUDED = ("site", "__pycache__")
 
 
-class WheelError(RuntimeError):
+class WheelError(CnnvizError):
     """No se pudo construir el paquete que se publica."""
 
 
@@ -80,11 +81,16 @@ def wheel_key():
     return h.hexdigest()[:16]
 
 
+def cached_wheel_path():
+    """Dónde está (o estará, una vez construido) el paquete del código actual."""
+    return cache_dir("paquete", wheel_key()) / wheel_name()
+
+
 def build_wheel():
     """Construye el paquete (o lo toma de la caché); devuelve ``(ruta, estado)``."""
     name = wheel_path_in_site()
-    folder = cache_dir("paquete", wheel_key())
-    cached = folder / wheel_name()
+    cached = cached_wheel_path()
+    folder = cached.parent
     if cached.is_file():
         return cached, "en caché"
     with tempfile.TemporaryDirectory() as tmp:

@@ -7,9 +7,15 @@ también la frase; si los valores caen fuera de lo que una frase sabe decir, la
 función lanza un error y la construcción falla en lugar de publicar algo falso.
 """
 
-from .. import spanish
-from ..model import Net, layer_trace
-from . import facts_bordes, facts_teoria, facts_visualizacion
+from ... import spanish
+from ...model import Net, layer_trace
+
+__all__ = ["tabla_net", "parametros_net", "exactitud_test", "n_test", "n_train",
+           "smoothgrad_muestras", "smoothgrad_ruido", "ig_pasos", "oclusion_parche",
+           "oclusion_paso", "umbral_cordura", "pixeles_negros", "ig_ceros_negra",
+           "n_borrado", "borrado_orden", "borrado_azar", "cordura_n",
+           "cordura_resultado", "cordura_guiada_fc", "cordura_integrados_fc",
+           "cordura_y_borrado"]
 
 
 def tabla_net():
@@ -35,7 +41,7 @@ def parametros_net():
 
 
 def _meta():
-    from ..training import trained_model
+    from ...training import trained_model
     return trained_model()[1]
 
 
@@ -51,46 +57,38 @@ def n_train():
     return spanish.integer(_meta()["n_train"])
 
 
-FACTS = {f.__name__: f for f in (tabla_net, parametros_net, exactitud_test, n_test, n_train)}
-
-
 # --- Atribución, prueba de cordura y laboratorio ------------------------------
 # Datos de las secciones de atribución de «Visualización de características» y
 # del laboratorio: parámetros de los métodos y resultados calculados con la red.
 
-def _decimal(x, digits=1):
-    return f"{x:.{digits}f}".replace(".", ",").replace("-", "−")
-
-
 def smoothgrad_muestras():
-    from ..features.smoothgrad import SAMPLES
-    return str(SAMPLES)
+    from ...features.smoothgrad import SAMPLES
+    return spanish.integer(SAMPLES)
 
 
 def smoothgrad_ruido():
-    from ..features.smoothgrad import NOISE_LEVEL
-    from ..spanish import percent
-    return percent(NOISE_LEVEL, 0)
+    from ...features.smoothgrad import NOISE_LEVEL
+    return spanish.percent(NOISE_LEVEL, 0)
 
 
 def ig_pasos():
-    from ..features.integrated_gradients import STEPS
-    return str(STEPS)
+    from ...features.integrated_gradients import STEPS
+    return spanish.integer(STEPS)
 
 
 def oclusion_parche():
-    from ..features.methods import OCCLUSION_PATCH
+    from ...features.methods import OCCLUSION_PATCH
     return f"{OCCLUSION_PATCH}×{OCCLUSION_PATCH}"
 
 
 def oclusion_paso():
-    from ..features.methods import OCCLUSION_STRIDE
-    return str(OCCLUSION_STRIDE)
+    from ...features.methods import OCCLUSION_STRIDE
+    return spanish.integer(OCCLUSION_STRIDE)
 
 
 def umbral_cordura():
-    from ..features.sanity import THRESHOLD
-    return _decimal(THRESHOLD)
+    from ...features.sanity import THRESHOLD
+    return spanish.decimal(THRESHOLD, 1)
 
 
 # Los métodos con su artículo, para las frases
@@ -101,7 +99,7 @@ _WITH_ARTICLE = {"saliencia": "la saliencia", "smoothgrad": "SmoothGrad",
 
 
 def _report():
-    from ..features.evaluation import attribution_report
+    from ...features.evaluation import attribution_report
     return attribution_report()
 
 
@@ -111,36 +109,32 @@ def _list(items):
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " y " + items[-1]
 
 
-def _percent(fraction):
-    return f"{fraction * 100:.0f} %"
-
-
 def pixeles_negros():
-    return _percent(_report()["negros"])
+    return spanish.percent(_report()["negros"], 0)
 
 
 def ig_ceros_negra():
-    return _percent(_report()["ceros_integrados"])
+    return spanish.percent(_report()["ceros_integrados"], 0)
 
 
 def n_borrado():
-    return str(_report()["n_deletion"])
+    return spanish.integer(_report()["n_deletion"])
 
 
 def borrado_orden():
     """Los métodos de más a menos fieles según la curva de borrado, con su área."""
-    from ..features.evaluation import ranking
+    from ...features.evaluation import ranking
     report = _report()
-    return _list(f"{_WITH_ARTICLE[name]} ({_decimal(report['borrado'][name]['area'], 2)})"
+    return _list(f"{_WITH_ARTICLE[name]} ({spanish.decimal(report['borrado'][name]['area'], 2)})"
                  for name in ranking(report) if name != "azar")
 
 
 def borrado_azar():
-    return _decimal(_report()["borrado"]["azar"]["area"], 2)
+    return spanish.decimal(_report()["borrado"]["azar"]["area"], 2)
 
 
 def cordura_n():
-    return str(_report()["n_sanity"])
+    return spanish.integer(_report()["n_sanity"])
 
 
 def cordura_resultado():
@@ -158,16 +152,16 @@ def cordura_resultado():
 
 
 def cordura_guiada_fc():
-    return _decimal(_report()["sanity"]["guiada"]["medias"][0], 2)
+    return spanish.decimal(_report()["sanity"]["guiada"]["medias"][0], 2)
 
 
 def cordura_integrados_fc():
-    return _decimal(_report()["sanity"]["integrados"]["medias"][0], 2)
+    return spanish.decimal(_report()["sanity"]["integrados"]["medias"][0], 2)
 
 
 def cordura_y_borrado():
     """Una frase que relaciona las dos pruebas, según lo que haya salido."""
-    from ..features.evaluation import ranking
+    from ...features.evaluation import ranking
     report = _report()
     order = [name for name in ranking(report) if name != "azar"]
     failed = {n for n, e in report["sanity"].items() if not e["pasa"]}
@@ -183,16 +177,3 @@ def cordura_y_borrado():
     if order[0] in failed:
         return f"El método más fiel según la curva de borrado, {best}, no pasa la prueba de cordura."
     return f"El método más fiel según la curva de borrado, {best}, también pasa la prueba de cordura."
-
-
-FACTS.update({f.__name__: f for f in (
-    smoothgrad_muestras, smoothgrad_ruido, ig_pasos, oclusion_parche, oclusion_paso, umbral_cordura,
-    pixeles_negros, ig_ceros_negra, n_borrado, borrado_orden, borrado_azar, cordura_n,
-    cordura_resultado, cordura_guiada_fc, cordura_integrados_fc, cordura_y_borrado)})
-
-# Datos de teoría, bordes y visualización, cada uno en su módulo
-for _module in (facts_teoria, facts_bordes, facts_visualizacion):
-    for _name in _module.__all__:
-        if _name in FACTS:
-            raise RuntimeError(f"el dato «{_name}» está definido dos veces")
-        FACTS[_name] = getattr(_module, _name)

@@ -17,36 +17,21 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from ..cache import CacheError, read_entry
-from ..spanish import decimal
-from ..weights_cache import weights_digest
+from ...cache import read_entry
+from ...errors import CnnvizError
+from ...spanish import decimal
+from ...weights_cache import weights_digest
 from . import entries, jobs, keys, page_code, workers
-from .figure_build import FigureError, png_size, suffix, variants
+from ...png import png_size
+from ...variants import variants
 
 log = logging.getLogger("mkdocs.hooks.cnnviz")
 
 FIGURE_DIR = "figuras"
 
 
-class BuildError(RuntimeError):
+class BuildError(CnnvizError):
     """Un paso de la construcción falló; el mensaje dice cuál y por qué."""
-
-
-def _check_png(data):
-    png_size(data)
-
-
-def _check_json(data):
-    json.loads(data)
-
-
-def _check_gzip(data):
-    if data[:2] != b"\x1f\x8b":
-        raise ValueError("no es un archivo gzip")
-
-
-def _check_lab(name):
-    return _check_json if name.endswith(".json") else _check_gzip
 
 
 # Orden de los trabajos cuando hay que generar mucho (construcción en frío)
@@ -98,7 +83,7 @@ class Build:
         except BrokenProcessPool as exc:
             raise BuildError(f"un proceso de trabajo terminó de golpe al generar {what} "
                              "(¿memoria agotada?)") from exc
-        except (FigureError, CacheError) as exc:
+        except CnnvizError as exc:
             raise BuildError(str(exc)) from exc
         except Exception as exc:
             message = str(exc)
@@ -117,6 +102,15 @@ class Build:
         self._threads.shutdown(wait=not failed, cancel_futures=failed)
         if not failed:
             self._log_timings()
+
+    def in_background(self, what, fn, *args, done=None):
+        """Ejecuta ``fn(*args)`` en un hilo de este proceso; ``finish`` lo espera."""
+        def timed():     # sin CPU: la del proceso la comparten todos sus hilos
+            start = time.monotonic()
+            result = fn(*args)
+            return result, start, time.monotonic() - start, None
+
+        self._running[("hilo", what)] = (what, self._threads.submit(timed), done)
 
     # --- Pesos -------------------------------------------------------------------
 
@@ -151,12 +145,12 @@ class Build:
 
     def _registry(self):
         key = keys.registry_key()
-        data = read_entry(entries.registry_path(key), check=_check_json)
+        data = read_entry(entries.registry_path(key))
         if data is None:
             log.info("registro de figuras y datos: se actualiza")
             future = self._submit(jobs.describe)
             key = self._result(future, "el registro de figuras y datos")
-            data = read_entry(entries.registry_path(key), check=_check_json)
+            data = read_entry(entries.registry_path(key))
         return json.loads(data)
 
     def plan(self, files, config):
@@ -177,14 +171,14 @@ class Build:
             figure = Figure(spec)
             self.figures[spec["name"]] = figure
             for variant in figure.variants:
-                uri = f"{FIGURE_DIR}/{spec['name']}{suffix(variant)}.png"
-                figure.files[suffix(variant)] = File.generated(config, uri, content=b"")
-                files.append(figure.files[suffix(variant)])
+                uri = f"{FIGURE_DIR}/{spec['name']}{variant.suffix}.png"
+                figure.files[variant.suffix] = File.generated(config, uri, content=b"")
+                files.append(figure.files[variant.suffix])
             self._plan_figure(figure)
         self._plan_facts()
         for file in files:
             if file.src_uri.endswith(".ipynb"):
-                self.notebooks[file.src_uri] = Notebook(file)
+                self.notebooks[file.src_uri] = Notebook(file, config)
                 self._plan_notebook(self.notebooks[file.src_uri])
         for name, uri in entries.LAB_FILES.items():
             self.lab[name] = File.generated(config, uri, content=b"")
@@ -228,7 +222,7 @@ class Build:
 
     @staticmethod
     def _cached_fact(spec, key):
-        data = read_entry(entries.fact_path(spec["name"], key), check=_check_json)
+        data = read_entry(entries.fact_path(spec["name"], key))
         return None if data is None else json.loads(data)["valor"]
 
     def _facts_computed(self, found):
@@ -254,7 +248,7 @@ class Build:
 
     def _read_lab(self, key):
         """Carga los archivos del laboratorio de la caché; ¿estaban todos enteros?"""
-        found = {name: read_entry(entries.lab_path(key, name), check=_check_lab(name))
+        found = {name: read_entry(entries.lab_path(key, name))
                  for name in self.lab}
         if any(data is None for data in found.values()):
             return False
@@ -299,8 +293,22 @@ class Build:
             if future.done() and future.exception() is not None:
                 self._wait(job_id)
 
+    def figure_placeholder(self, name):
+        """``{{ figura: nombre }}``: marca provisional que ``complete_page`` completa."""
+        from ..facts.macros import MacroError
+        from ..html.figure_html import placeholder
+
+        if name not in self.figures:
+            raise MacroError(f"la figura «{name}» no está en el registro "
+                             f"(hay: {', '.join(self.figures)})")
+        return placeholder(name)
+
     def fact(self, name):
-        """Valor del dato ``name`` (espera a que se calcule)."""
+        """``{{ dato: nombre }}``: valor del dato ``name`` (espera a que se calcule)."""
+        from ..facts.macros import MacroError
+
+        if name not in self.facts:
+            raise MacroError(f"el dato «{name}» no existe (hay: {', '.join(self.facts)})")
         self.check_failures()
         self._wait("datos")
         if name not in self.fact_values:
@@ -382,7 +390,7 @@ class Build:
 
     def complete_page(self, html, page):
         """Figuras con su marcado final y salidas del código que se ejecutó aparte."""
-        from .figure_html import PLACEHOLDER_RE, figure_markup
+        from ..html.figure_html import PLACEHOLDER_RE, figure_markup
 
         name = page.file.src_uri
         if name in self._outputs:
@@ -422,7 +430,7 @@ def render_figures(names=None, max_workers=None):
         for spec in specs:
             key, drawn = done[spec["name"]]
             results[spec["name"]] = {
-                suffix(v): read_entry(entries.figure_path(spec["name"], key, suffix(v)))
+                v.suffix: read_entry(entries.figure_path(spec["name"], key, v.suffix))
                 for v in variants(spec["narrow"])}
             status[spec["name"]] = "generada" if drawn else "en caché"
         failed = False
@@ -445,11 +453,11 @@ class Figure:
         """Toma de la caché todas las variantes; False si falta o falla alguna."""
         found = {}
         for variant in self.variants:
-            path = entries.figure_path(self.spec["name"], key, suffix(variant))
-            data = read_entry(path, check=_check_png)
+            path = entries.figure_path(self.spec["name"], key, variant.suffix)
+            data = read_entry(path)
             if data is None:
                 return False
-            found[suffix(variant)] = data
+            found[variant.suffix] = data
         for variant_suffix, data in found.items():
             self.files[variant_suffix].content_bytes = data
             self.sizes[variant_suffix] = png_size(data)
@@ -468,16 +476,20 @@ class Figure:
 class Notebook:
     """Un cuaderno del sitio y la ruta de su versión ejecutada en la caché."""
 
-    def __init__(self, file):
+    def __init__(self, file, config):
         self.file = file
+        self.config = config
         self.source = file.abs_src_path
         self.path = None
 
     def load(self, key):
+        """Toma de la caché el cuaderno ejecutado y lo prepara para publicarlo."""
+        from ..reader.pages import publish_notebook
+
         path = entries.notebook_path(self.source, key)
-        if read_entry(path, check=_check_json) is None:
+        if read_entry(path) is None:
             return False
-        self.path = str(path)
+        self.path = str(publish_notebook(path, self.config))
         self.file.abs_src_path = self.path
         return True
 

@@ -9,13 +9,17 @@ ejecutar.
 import html
 import json
 import logging
+import os
 import re
 from pathlib import Path
 
 import nbformat
 
+from ...cache import CacheError
+from ...errors import CnnvizError
 
-class NotebookError(RuntimeError):
+
+class NotebookError(CnnvizError):
     """Una celda del cuaderno falló."""
 
 
@@ -57,43 +61,40 @@ def _coalesce_streams(nb):
             cell.outputs = merged
 
 
-def notebook_key(path):
-    """Clave del cuaderno en la caché (entrena antes si usa los pesos y faltan)."""
-    from .jobs import _key_with_weights
-    from .keys import notebook_key as key
-    from ..weights_cache import weights_digest
-
-    return _key_with_weights(lambda w: key(path, w), weights_digest())[0]
-
-
-def execute_notebook(path):
-    """Ejecuta el cuaderno (o lo toma de la caché); devuelve ``(ruta, estado)``."""
-    from .entries import notebook_path
-    from .jobs import notebook
-
-    key, status = notebook(str(path))
-    return notebook_path(path, key), status
-
-
 def check_converter_cache(config):
-    """Borra las entradas ilegibles de la caché de mkdocs-jupyter (el HTML de cada cuaderno).
+    """Comprueba la caché de mkdocs-jupyter (el HTML de cada cuaderno) antes de usarla.
 
-    Esa caché no lleva huella y una entrada cortada rompería la construcción
-    con una traza; borrada, mkdocs-jupyter la vuelve a generar.
+    Si no se puede escribir en ella, un error que nombra la carpeta (mkdocs-jupyter
+    fallaría más tarde con una traza). Las entradas ilegibles se borran: esa
+    caché no lleva huella y una entrada cortada rompería la construcción;
+    borrada, mkdocs-jupyter la vuelve a generar.
     """
     plugin = config.plugins.get("mkdocs-jupyter")
     if plugin is None or not plugin.config.get("cache"):
         return
-    for path in Path(plugin.config["cache_dir"]).glob("*.json"):
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            valid = isinstance(entry.get("content"), str) and "toc_tokens" in entry
-        except (OSError, ValueError, AttributeError):
-            valid = False
-        if not valid:
-            logging.getLogger("cnnviz.cache").warning(
-                "caché de mkdocs-jupyter: entrada dañada, se regenera: %s", path.resolve())
-            path.unlink(missing_ok=True)
+    folder = Path(plugin.config["cache_dir"])
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".prueba-de-escritura-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+        for path in folder.glob("*.json"):
+            if not _readable_converter_entry(path):
+                logging.getLogger("cnnviz.cache").warning(
+                    "caché de mkdocs-jupyter: entrada dañada, se regenera: %s", path.resolve())
+                path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise CacheError(f"no se puede escribir en la caché de mkdocs-jupyter (el HTML de los "
+                         f"cuadernos), {folder.resolve()}: {exc.strerror or exc}. Revisa sus "
+                         "permisos o bórrala; se vuelve a crear sola.") from None
+
+
+def _readable_converter_entry(path):
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        return isinstance(entry.get("content"), str) and "toc_tokens" in entry
+    except (ValueError, AttributeError):
+        return False
 
 
 NBCONVERT_PLACEHOLDER_ALT = 'alt="No description has been provided for this image"'
@@ -117,7 +118,7 @@ def apply_image_alts(page_html, path):
     parts = page_html.split(NBCONVERT_PLACEHOLDER_ALT)
     if len(parts) - 1 != len(alts) or None in alts:
         raise NotebookError(f"el cuaderno «{Path(path).name}» tiene imágenes sin texto "
-                            "alternativo: usa cnnviz.figures.style.as_image")
+                            "alternativo: usa cnnviz.figures.notebook.as_image")
     out = [parts[0]]
     for alt, rest in zip(alts, parts[1:]):
         # «no-zoom»: glightbox no envuelve la imagen en un enlace con otra copia

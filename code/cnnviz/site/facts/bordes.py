@@ -2,9 +2,9 @@
 
 import torch
 
-from .. import spanish
-from ..data import sample_photo
-from ..filters import LAPLACIAN, SOBEL_X, SOBEL_Y, apply_filters
+from ... import spanish
+from ...data import sample_photo
+from ...filters import LAPLACIAN, SOBEL_X, SOBEL_Y, apply_filters
 
 __all__ = ["cielo_bordes"]
 

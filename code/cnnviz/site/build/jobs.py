@@ -10,18 +10,18 @@ import json
 import resource
 import time
 
-from ..cache import prune, read_entry, write_entry
-from ..weights_cache import weights_digest
+from ...cache import prune, read_entry, write_entry
+from ...weights_cache import weights_digest
 from . import keys
 from .entries import fact_path, figure_path, notebook_path, registry_path
-from .figure_build import draw, suffix
+from .figure_build import draw
 
 
 def _trained_weights():
     """Huella de los pesos, entrenando antes si no los hay (una vez, con candado)."""
     digest = weights_digest()
     if digest is None:
-        from ..training import trained_model
+        from ...training import trained_model
         digest = trained_model(progress=False)[1]["sha256"]
     return digest
 
@@ -70,8 +70,8 @@ def train():
 
 def describe():
     """Guarda qué figuras y qué datos hay (importarlos pide torch y matplotlib)."""
-    from ..figures import FIGURES
-    from .facts import FACTS
+    from ...figures import FIGURES
+    from ..facts import FACTS
 
     key = keys.registry_key()
     figures = [{"name": name, "module": spec.func.__module__,
@@ -98,13 +98,13 @@ def figure(spec, variants, weights=None):
         lambda w: keys.figure_key(spec["module"], spec["qualname"], w), weights)
     func, drawn = None, []
     for variant in variants:
-        path = figure_path(spec["name"], key, suffix(variant))
+        path = figure_path(spec["name"], key, variant.suffix)
         if read_entry(path) is not None:
             continue
         func = func or _function(spec["module"], spec["qualname"])
         data = draw(func, spec["name"], variant)
         write_entry(path, data, f"guardar la figura «{path.name}»")
-        drawn.append(suffix(variant))
+        drawn.append(variant.suffix)
     if drawn:
         if keys.weights_dependent(spec["module"], spec["qualname"]):
             _check_weights(weights)
@@ -132,11 +132,16 @@ def facts(specs, weights=None):
 
 # --- Cuadernos y laboratorio --------------------------------------------------
 
+def notebook_key(source, weights=None):
+    """Clave del cuaderno en la caché (entrena antes si usa los pesos y faltan)."""
+    return _key_with_weights(lambda w: keys.notebook_key(source, w), weights or weights_digest())[0]
+
+
 def notebook(source, weights=None):
     """Ejecuta el cuaderno si no está en caché; devuelve ``(clave, estado)``."""
     from .notebooks import execute
 
-    key, weights = _key_with_weights(lambda w: keys.notebook_key(source, w), weights)
+    key = notebook_key(source, weights)
     path = notebook_path(source, key)
     if read_entry(path) is not None:
         return key, "en caché"
@@ -148,7 +153,7 @@ def notebook(source, weights=None):
 
 def lab():
     """Genera los archivos del laboratorio si no están en caché; devuelve ``(clave, estado)``."""
-    from .lab_export import lab_files
+    from ..reader.lab_export import lab_files
 
     _, status = lab_files()
     return keys.lab_key(weights_digest()), status

@@ -12,7 +12,7 @@ import re
 import subprocess
 import sys
 
-from ..cache import entry_dir, prune, read_entry, write_entry
+from ...cache import entry_dir, prune, read_entry, write_entry
 
 # Bloque resaltado de Material: <div class="language-xxx highlight">...<code>...</code>
 BLOCK_RE = re.compile(

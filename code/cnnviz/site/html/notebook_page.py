@@ -10,38 +10,31 @@ imágenes de las salidas en base64. Aquí, al construir:
 - los enlaces «¶» de los títulos pasan a ser los de Material (que la búsqueda
   no indexa);
 - cada imagen de una salida se guarda como archivo PNG junto a la página, en
-  su variante clara y oscura (la de ``as_image``), con tamaño, carga diferida y
-  visor (glightbox); Material muestra cada una en su esquema de color.
+  su variante clara y oscura (la de ``figures.notebook.as_image``), con
+  tamaño, carga diferida y visor (glightbox); Material muestra cada una en su
+  esquema de color.
 """
 
 import base64
 import hashlib
 import os
 import re
-import struct
 from pathlib import Path
 
 import nbformat
 from bs4 import BeautifulSoup
 
-# Metadatos de una salida con su variante oscura: la clave de figures.style (una
-# prueba lo comprueba). Importar figures.style cargaría matplotlib y torch, que
-# una construcción en caliente no necesita.
-DARK_PNG_KEY = "png_oscuro"
+from ...errors import CnnvizError
+from ...png import png_size
+from ...variants import DARK_PNG_KEY
+from ..build.page_code import OUTPUT_TITLE   # el de los bloques «Salida» de las páginas
+
 IMAGE_DIR = "salidas"
-OUTPUT_TITLE = "Salida"   # como los bloques de salida de las páginas de Markdown
 _DATA_URI = re.compile(r"^data:image/png;base64,(.*)$", re.S)
 
 
-class NotebookPageError(RuntimeError):
+class NotebookPageError(CnnvizError):
     """La página del cuaderno no tiene lo que se esperaba."""
-
-
-def png_size(data):
-    """(ancho, alto) de un PNG, leídos de su cabecera."""
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        raise NotebookPageError("se esperaba una imagen PNG")
-    return struct.unpack(">II", data[16:24])
 
 
 def output_images(notebook_path):
@@ -118,7 +111,10 @@ def _image_pair(soup, img, light, dark, alt, written):
     for data, scheme in ((light, "only-light"), (dark, "only-dark")):
         name = _image_name(data)
         written[name] = data
-        width, height = png_size(data)
+        try:
+            width, height = png_size(data)
+        except ValueError as exc:
+            raise NotebookPageError(f"una imagen de las salidas del cuaderno: {exc}") from None
         tag = soup.new_tag("img", attrs={
             "src": f"{name}#{scheme}", "alt": alt, "width": str(width), "height": str(height),
             "loading": "lazy", "decoding": "async"})
@@ -155,7 +151,7 @@ def to_material(page_html, notebook_path, site_dir, page_dest_dir, permalink_tit
                                     "página no es la de la salida del cuaderno")
         if dark is None:
             raise NotebookPageError(f"«{Path(notebook_path).name}»: la imagen {number} no tiene "
-                                    "variante oscura: muéstrala con cnnviz.figures.style.as_image")
+                                    "variante oscura: muéstrala con cnnviz.figures.notebook.as_image")
         _image_pair(soup, img, light, dark, img.get("alt", ""), written)
 
     _write_images(written, site_dir, page_dest_dir)
@@ -171,8 +167,8 @@ def for_page(page_html, page, config):
     recarga de ``mkdocs serve``. Con la página en caché solo se escriben sus
     imágenes, que salen del cuaderno.
     """
-    from ..cache import prune, read_entry, write_entry
-    from .keys import notebook_page_key
+    from ...cache import prune, read_entry, write_entry
+    from ..build.keys import notebook_page_key
 
     toc = config["mdx_configs"].get("toc", {})
     title = toc.get("permalink_title", "Enlace a esta sección")
@@ -191,7 +187,7 @@ def for_page(page_html, page, config):
 
 
 def _page_path(src_uri, key):
-    from ..cache import entry_dir
+    from ...cache import entry_dir
 
     return entry_dir("notebook-pages", Path(src_uri).stem, key) / "pagina.html"
 

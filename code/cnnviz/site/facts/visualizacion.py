@@ -7,8 +7,8 @@ pasan de la mitad).
 
 import numpy as np
 
-from .. import results
-from ..spanish import decimal, integer, percent, percent_range
+from ... import results
+from ...spanish import decimal, integer, percent, percent_range
 
 __all__ = ["filtros_borde", "mapas_trazo", "mapas_ceros", "vecinos_proyecciones",
            "tsne_otro_grupo", "oclusion_resumen", "saliencia_trazo",

@@ -10,9 +10,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..cache import library_versions
-from ..weights_cache import uses_weights
-from ..deps import closure, code_modules, function_digest, modules_digest
+from ...cache import library_versions
+from ...weights_cache import uses_weights
+from ...deps import closure, code_modules, function_digest, modules_digest
 
 KEY_VERSION = "2"
 
@@ -41,14 +41,14 @@ def _maker(module):
 def figure_key(module, qualname, weights):
     """Clave de la figura que dibuja ``module.qualname`` (todas sus variantes)."""
     digest, modules = function_digest(module, qualname)
-    return _key("figura", digest, _maker("cnnviz.site.figure_build"),
+    return _key("figura", digest, _maker("cnnviz.site.build.figure_build"),
                 library_versions(), _weights_part(modules, weights))
 
 
 def fact_key(module, qualname, weights):
     """Clave del valor de un dato (``{{ dato: … }}``)."""
     digest, modules = function_digest(module, qualname)
-    return _key("dato", digest, _maker("cnnviz.site.jobs"), library_versions(),
+    return _key("dato", digest, _maker("cnnviz.site.build.jobs"), library_versions(),
                 _weights_part(modules, weights))
 
 
@@ -68,7 +68,7 @@ def notebook_key(path, weights):
     data = Path(path).read_bytes()
     modules = notebook_modules(path)
     return _key("cuaderno", hashlib.sha256(data).hexdigest(), modules_digest(modules),
-                _maker("cnnviz.site.notebooks"), library_versions(),
+                _maker("cnnviz.site.build.notebooks"), library_versions(),
                 _weights_part(modules, weights))
 
 
@@ -76,7 +76,7 @@ def page_outputs_key(sources, weights):
     """Clave de las salidas de los bloques de Python de una página."""
     modules = code_modules("\n".join(sources))
     return _key("salidas", json.dumps(sources), modules_digest(modules),
-                _maker("cnnviz.site.page_code"), library_versions(),
+                _maker("cnnviz.site.build.page_code"), library_versions(),
                 _weights_part(modules, weights))
 
 
@@ -84,11 +84,11 @@ def notebook_page_key(page_html, notebook, dest_dir, permalink_title):
     """Clave del HTML aligerado de la página de un cuaderno (``notebook_page.for_page``)."""
     return _key("pagina de cuaderno", hashlib.sha256(page_html.encode()).hexdigest(),
                 hashlib.sha256(Path(notebook).read_bytes()).hexdigest(), dest_dir,
-                permalink_title, modules_digest(closure(["cnnviz.site.notebook_page"])),
+                permalink_title, modules_digest(closure(["cnnviz.site.html.notebook_page"])),
                 library_versions(("beautifulsoup4", "soupsieve", "nbformat")))
 
 
-LAB_MODULE = "cnnviz.site.lab_export"
+LAB_MODULE = "cnnviz.site.reader.lab_export"
 
 
 def lab_key(weights):
@@ -104,7 +104,7 @@ REGISTRY_MODULES = ("cnnviz.figures", "cnnviz.site.facts")
 def registry_key():
     """Clave de la descripción de los registros de figuras y de datos."""
     return _key("registro", modules_digest(closure(REGISTRY_MODULES)),
-                _maker("cnnviz.site.jobs"), library_versions())
+                _maker("cnnviz.site.build.jobs"), library_versions())
 
 
 def weights_dependent(module, qualname):

@@ -17,13 +17,15 @@ Lo que bloquea el primer dibujo en un teléfono (Lighthouse, perfil móvil):
 
 import re
 
+from ...errors import CnnvizError
+
 _GLIGHTBOX_CSS = re.compile(r'<link href="([^"]*glightbox\.min\.css)" rel="stylesheet">')
 _GLIGHTBOX_JS = re.compile(r'<script src="([^"]*glightbox\.min\.js)"></script>')
 _GLIGHTBOX_INIT = re.compile(r'<script id="init-glightbox">(.*?)</script>', re.S)
 _MATERIAL_BUNDLE = re.compile(r'<script src="([^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>')
 
 
-class PageSpeedError(RuntimeError):
+class PageSpeedError(CnnvizError):
     """La página no tiene el marcado que se esperaba (¿cambió el tema o un plugin?)."""
 
 
@@ -33,7 +35,7 @@ def defer_glightbox(page_html):
         return page_html                  # página sin visor (glightbox: false)
     if not all(found):
         raise PageSpeedError("el marcado de mkdocs-glightbox cambió: falta la hoja, el guion "
-                             "o su inicialización; revisa code/cnnviz/site/page_speed.py")
+                             "o su inicialización; revisa code/cnnviz/site/html/page_speed.py")
     css, js, init = found
     for pattern in (_GLIGHTBOX_CSS, _GLIGHTBOX_JS, _GLIGHTBOX_INIT):
         page_html = pattern.sub("", page_html, count=1)

@@ -11,11 +11,13 @@ from pathlib import Path
 
 from mkdocs.structure.files import File
 
+from ...errors import CnnvizError
+
 LUNR_ES = "assets/javascripts/lunr/min/lunr.es.min.js"
 ADDITION = Path(__file__).with_name("busqueda_es.js")
 
 
-class SearchSetupError(RuntimeError):
+class SearchSetupError(CnnvizError):
     """El tema no trae el archivo de idioma que se esperaba."""
 
 

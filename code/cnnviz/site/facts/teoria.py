@@ -9,10 +9,10 @@ import math
 
 import torch
 
-from .. import results, spanish
-from ..layer_math import (conv_params, linear_params, output_size, receptive_fields,
+from ... import results, spanish
+from ...layer_math import (conv_params, linear_params, output_size, receptive_fields,
                           spatial_layers)
-from ..model import DigitCNN, Net
+from ...model import DigitCNN, Net
 
 __all__ = ["conv_canales_resumen", "tabla_digitcnn", "parametros_digitcnn",
            "cuenta_parametros_net", "compartir_pesos", "tabla_campo_receptivo",

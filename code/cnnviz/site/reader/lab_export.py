@@ -28,11 +28,8 @@ import struct
 
 import numpy as np
 
-from ..cache import prune, read_entry, write_entry
+from ...cache import prune, read_entry, write_entry
 
-LAB_PATH = "laboratorio/modelo.json"
-RANDOM_PATH = "laboratorio/aleatorio.bin"
-EPOCHS_PATH = "laboratorio/epocas.bin"
 LAYERS = ["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc.weight", "fc.bias"]
 FORMAT = 2
 MAGIC = b"CNNV"
@@ -49,7 +46,7 @@ def architecture(model, input_shape=(1, 28, 28)):
     import torch
     import torch.nn as nn
 
-    from ..features.layers import as_sequential
+    from ...features.layers import as_sequential
 
     layers = as_sequential(model)
     shapes = {}
@@ -91,8 +88,8 @@ def architecture(model, input_shape=(1, 28, 28)):
 
 def method_parameters(mean, std):
     """Los parámetros de los métodos de atribución, los mismos que usa Python."""
-    from ..features import integrated_gradients as ig
-    from ..features import methods, smoothgrad
+    from ...features import integrated_gradients as ig
+    from ...features import methods, smoothgrad
 
     return {
         "smoothgrad": {"muestras": smoothgrad.SAMPLES, "sigma": smoothgrad.NOISE_LEVEL / std,
@@ -110,9 +107,9 @@ def build_export():
     """El diccionario que se publica como ``modelo.json``."""
     import torch
 
-    from ..data import load_mnist_split
-    from ..features.sanity import CASCADE, THRESHOLD
-    from ..training import EPOCHS, trained_model, weights_key
+    from ...data import load_mnist_split
+    from ...features.sanity import CASCADE, THRESHOLD
+    from ...training import EPOCHS, trained_model, weights_key
 
     model, meta = trained_model()
     split = load_mnist_split()
@@ -145,23 +142,20 @@ def build_export():
     }
 
 
-FILES = {"modelo.json": LAB_PATH, "aleatorio.bin": RANDOM_PATH, "epocas.bin": EPOCHS_PATH}
-
-
 def lab_files():
     """Los archivos del laboratorio, ``{nombre: bytes}``, y su estado ("en caché" o "generado").
 
     Otros pesos, otro código de este módulo (o de lo que importa) u otras
     bibliotecas dan otra clave: se regeneran los tres juntos.
     """
-    from ..training import trained_model
-    from ..weights_cache import weights_digest
-    from .entries import lab_path
-    from .keys import lab_key
+    from ...training import trained_model
+    from ...weights_cache import weights_digest
+    from ..build.entries import LAB_FILES, lab_path
+    from ..build.keys import lab_key
 
     _, meta = trained_model()
     key = lab_key(meta["sha256"])
-    found = {name: read_entry(lab_path(key, name)) for name in FILES}
+    found = {name: read_entry(lab_path(key, name)) for name in LAB_FILES}
     if all(data is not None for data in found.values()):
         return found, "en caché"
     data = {"modelo.json": json.dumps(build_export(), separators=(",", ":")).encode(),
@@ -173,12 +167,6 @@ def lab_files():
         write_entry(lab_path(key, name), content, f"guardar laboratorio/{name}")
     prune(lab_path(key).parent.parent)
     return data, "generado"
-
-
-def lab_json():
-    """Los bytes de ``modelo.json`` y su estado."""
-    files, status = lab_files()
-    return files["modelo.json"], status
 
 
 def decode_layer(entry):
@@ -240,8 +228,8 @@ def build_random():
     semilla, así que cada paso repite los números del anterior y añade una
     capa: basta con guardar el último paso, que las tiene todas.
     """
-    from ..features.sanity import CASCADE, randomize
-    from ..training import trained_model, weights_key
+    from ...features.sanity import CASCADE, randomize
+    from ...training import trained_model, weights_key
 
     model, _ = trained_model()
     seed = 0
@@ -280,7 +268,7 @@ def dequantize(q, scale):
 
 def build_epochs():
     """``epocas.bin``: pesos de las épocas 0 … EPOCHS − 1 (int8 por canal) y las exactitudes."""
-    from ..training import trained_checkpoints, weights_key
+    from ...training import trained_checkpoints, weights_key
 
     checkpoints, accuracies = trained_checkpoints()
     arrays = {}

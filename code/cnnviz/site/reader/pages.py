@@ -5,33 +5,39 @@ Puntos de entrada que llama ``hooks.py``:
 - ``on_files``: publica el paquete ``cnnviz`` en ``descargas/`` y prepara los
   cuadernos: la URL del paquete en su primera celda y el código del paquete en
   las celdas que lo incluyen (``--8<-- "archivo:sección"``, como las páginas).
-- ``on_page_markdown``: los datos del paquete (``{{ paquete: url }}``…), el
-  archivo de origen como título de cada bloque incluido, y al principio de
-  cada página con código, qué hace falta para ejecutarlo.
+- ``on_page_markdown``: el archivo de origen como título de cada bloque
+  incluido y, al principio de cada página con código, qué hace falta para
+  ejecutarlo.
 - ``on_page_content``: ese título enlaza el archivo en el repositorio.
+
+Las macros ``{{ paquete: … }}`` y ``{{ fuente: … }}`` (``package_value``,
+``source_link``) están en el registro de ``facts.macros``.
 """
 
 import ast
 import hashlib
 import html
 import inspect
+import json
 import logging
 import os
 import re
 import sys
 from functools import cache
-from importlib.metadata import PackageNotFoundError, distribution, version
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
 import nbformat
-from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from ..cache import atomic_write_bytes, cache_dir
+from ...cache import (atomic_write_bytes, cache_dir, entry_dir, prune, read_entry,
+                      write_entry)
+from ...errors import CnnvizError
+from ..facts import macros
 from . import snippets, wheel
+from .package import runtime_requirements, source_url, tested_python
 
 INSTALL_PAGE = "instalar.md"
-_MACRO = re.compile(r"\{\{\s*(paquete|fuente):\s*([\w./-]+)\s*\}\}")
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,})[ \t]*python(?P<attrs>[^\n]*)\n"
                     r"(?P<body>.*?)^(?P=indent)(?P=ticks)[ \t]*$", re.M | re.S)
 _TITLE = re.compile(r'<span class="filename">(?P<title>code/[^<]*)</span>')
@@ -39,68 +45,8 @@ SEPARATOR = " · "
 log = logging.getLogger("mkdocs.hooks.cnnviz")
 
 
-# --- Datos del paquete --------------------------------------------------------
-
-def tested_python():
-    """Versión de Python con que se construye y se prueba el sitio, p. ej. «3.11»."""
-    return f"{sys.version_info.major}.{sys.version_info.minor}"
-
-
-def runtime_requirements():
-    """``[(distribución, especificación)]`` de las dependencias del paquete."""
-    pattern = re.compile(r"^\s*([A-Za-z0-9._-]+)\s*(.*)$")
-    return [pattern.match(req).groups() for req in wheel.project()["dependencies"]]
-
-
-def dependency_table():
-    rows = ["| Paquete | Versión que pide | Versión probada |", "| --- | --- | --- |"]
-    for name, spec in runtime_requirements():
-        rows.append(f"| `{name}` | `{spec or 'cualquiera'}` | {version(name)} |")
-    return "\n".join(rows)
-
-
-def source_url(config, path):
-    """URL de ``path`` (relativa a la raíz) en el repositorio, o None si no se conoce."""
-    repo = (config.get("repo_url") or "").rstrip("/")
-    if not repo:
-        return None
-    match = re.match(r"(?:edit|blob)/([^/]+)/", config.get("edit_uri") or "")
-    branch = match.group(1) if match else "main"
-    return f"{repo}/blob/{branch}/{path}"
-
-
-def _repository_sentence(config):
-    repo = (config.get("repo_url") or "").rstrip("/")
-    if not repo:
-        return ("Cada bloque de código que sale de la carpeta `code/` del repositorio "
-                "lleva como título la ruta de su archivo.")
-    return (f"El código fuente está en [{repo.split('://', 1)[-1]}]({repo}): cada página "
-            "enlaza arriba su fuente, y cada bloque de código que sale de la carpeta "
-            "`code/` lleva como título un enlace a su archivo.")
-
-
-def _macro(config, page_dir):
-    def expand(match):
-        kind, name = match.groups()
-        if kind == "fuente":
-            if not (wheel.ROOT / name).is_file():
-                raise ValueError(f"«{name}» no es un archivo del repositorio")
-            url = source_url(config, name)
-            return f"[`{name}`]({url})" if url else f"`{name}`"
-        values = {
-            "url": lambda: wheel.wheel_url(config),
-            "sitio": lambda: config["site_url"],
-            "archivo": wheel.wheel_name,
-            "enlace": lambda: os.path.relpath(wheel.wheel_path_in_site(), page_dir),
-            "python": tested_python,
-            "torch": lambda: version("torch"),
-            "dependencias": dependency_table,
-            "repositorio": lambda: _repository_sentence(config),
-        }
-        if name not in values:
-            raise ValueError(f"el dato del paquete «{name}» no existe; hay: {sorted(values)}")
-        return values[name]()
-    return expand
+class PageCodeError(CnnvizError, ValueError):
+    """El código de una página o de un cuaderno no se puede ejecutar tal cual."""
 
 
 # --- Importaciones del código de una página o de un cuaderno ------------------
@@ -160,7 +106,7 @@ def third_party(modules, where):
         if module == "cnnviz" or module == "IPython" and where.endswith(".ipynb"):
             continue        # el propio paquete; IPython lo trae Jupyter
         if module not in provided:
-            raise ValueError(f"{where} importa «{module}», que el paquete cnnviz no declara "
+            raise PageCodeError(f"{where} importa «{module}», que el paquete cnnviz no declara "
                              "como dependencia (pyproject.toml, [project] dependencies)")
     return outside
 
@@ -219,10 +165,9 @@ def _needs_note(code, page):
     return "\n".join(note) + "\n"
 
 
-def on_page_markdown(markdown, page, config):
-    page_dir = os.path.dirname(page.file.src_uri) or "."
+def on_page_markdown(markdown, page):
+    """Títulos de los bloques incluidos y, arriba, qué hace falta para ejecutar el código."""
     try:
-        markdown = _MACRO.sub(_macro(config, page_dir), markdown)
         code = _python_code(markdown)
         if code:
             note = _needs_note(code, page)
@@ -230,8 +175,8 @@ def on_page_markdown(markdown, page, config):
             at = h1.end() if h1 else 0
             markdown = markdown[:at] + "\n" + note + "\n" + markdown[at:]
         return _add_titles(markdown)
-    except (ValueError, SyntaxError, OSError, wheel.WheelError) as exc:
-        raise PluginError(f"{page.file.src_uri}: {exc}") from exc
+    except (ValueError, SyntaxError, OSError) as exc:
+        raise PageCodeError(f"{page.file.src_uri}: {exc}") from exc
 
 
 def on_page_content(page_html, config):
@@ -249,16 +194,16 @@ def on_page_content(page_html, config):
 # --- Paquete y cuadernos ------------------------------------------------------
 
 def prepare_notebook(path, config):
-    """Copia del cuaderno lista para ejecutar y descargar; devuelve su ruta.
+    """Copia del cuaderno lista para ejecutar; devuelve su ruta.
 
-    En las celdas de código, ``{{ paquete: url }}`` pasa a ser la URL del
-    paquete, y una celda hecha solo de inclusiones (``--8<-- "archivo:sección"``)
-    recibe ese código, encabezado por un comentario con su origen. En las de
-    texto, ``{{ fuente: archivo }}`` enlaza el archivo en el repositorio.
+    Una celda hecha solo de inclusiones (``--8<-- "archivo:sección"``) recibe
+    ese código, encabezado por un comentario con su origen. Las macros
+    (``{{ paquete: url }}``, ``{{ fuente: archivo }}``) se comprueban aquí pero
+    se sustituyen después de ejecutarlo (``publish_notebook``): así la
+    ejecución, y su clave en la caché, no dependen de la dirección del sitio.
     """
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    expand = _macro(config, ".")
     code = []
     for cell in nb.cells:
         if cell.cell_type == "code" and snippets.directives(cell.source):
@@ -266,12 +211,12 @@ def prepare_notebook(path, config):
             cell.source = (f"# Código de {', '.join(files)}: el mismo que usa el paquete.\n"
                            "# Puedes cambiarlo y volver a ejecutar la celda.\n"
                            + snippets.expand(cell.source))
-        cell.source = _MACRO.sub(expand, cell.source)
         if cell.cell_type == "code":
             code.append(cell.source)
     modules = [m for cell in code for m in imported_modules(_without_magics(cell))]
     third_party(list(dict.fromkeys(modules)), path.name)
     data = nbformat.writes(nb).encode()
+    _expand_macros(nbformat.reads(data.decode(), as_version=4), config, path.name)  # errores ya
     folder = cache_dir("cuadernos-preparados", path.stem)
     out = folder / hashlib.sha256(data).hexdigest()[:16] / path.name
     for old in folder.iterdir():
@@ -285,26 +230,61 @@ def prepare_notebook(path, config):
     return out
 
 
+def _expand_macros(nb, config, name):
+    """Sustituye las macros de las celdas: en el código, solo las que valen en código."""
+    registry = macros.registry(config)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = macros.expand_code(cell.source, name, registry)
+        else:
+            cell.source = macros.expand(cell.source, name, registry)
+    return nb
+
+
+def publish_notebook(executed, config):
+    """El cuaderno ejecutado con las macros sustituidas: el que se publica y se descarga.
+
+    Se guarda en la caché con una clave del cuaderno ejecutado y de la
+    dirección del sitio y del repositorio; devuelve su ruta.
+    """
+    executed = Path(executed)
+    data = executed.read_bytes()
+    site = json.dumps([config.get(k) for k in ("site_url", "repo_url", "edit_uri")])
+    key = hashlib.sha256(data + b"\0" + site.encode()).hexdigest()[:16]
+    path = entry_dir("cuadernos-publicados", executed.stem, key) / executed.name
+    if read_entry(path) is None:
+        nb = _expand_macros(nbformat.reads(data.decode(), as_version=4), config, executed.name)
+        write_entry(path, nbformat.writes(nb).encode(), f"guardar el cuaderno {executed.name}")
+        prune(path.parent.parent)
+    return path
+
+
 def _without_magics(code):
     """Cambia las líneas mágicas de IPython (``%pip``…), que no son Python, por ``pass``."""
     return "\n".join(line[:len(line) - len(line.lstrip())] + "pass"
                      if line.lstrip().startswith("%") else line for line in code.splitlines())
 
 
-def on_files(files, config):
-    """Publica el paquete en ``descargas/`` y prepara los cuadernos (antes de ejecutarlos)."""
+def on_files(files, config, build):
+    """Publica el paquete en ``descargas/`` y prepara los cuadernos (antes de ejecutarlos).
+
+    Si el paquete no está en la caché, se construye en segundo plano
+    (``build.in_background``): ninguna página lo necesita y la construcción lo
+    espera solo antes de copiar los archivos al sitio.
+    """
     name = wheel.wheel_path_in_site()
-    try:
-        path, status = wheel.build_wheel()
-        wheel.wheel_url(config)              # site_url válida para la línea de pip
-    except (wheel.WheelError, OSError) as exc:
-        raise PluginError(f"paquete {name}: {exc}") from exc
-    log.info("paquete %s: %s", name, status)
+    wheel.wheel_url(config)              # site_url válida para la línea de pip
+    path = wheel.cached_wheel_path()
+    if path.is_file():
+        log.info("paquete %s: en caché", name)
+    else:
+        build.in_background(f"el paquete {name}", wheel.build_wheel,
+                            done=lambda result: log.info("paquete %s: %s", name, result[1]))
     files.append(File.generated(config, name, abs_src_path=str(path)))
     for file in list(files):
         if file.src_uri.endswith(".ipynb"):
             try:
                 file.abs_src_path = str(prepare_notebook(file.abs_src_path, config))
-            except (ValueError, SyntaxError, OSError, wheel.WheelError) as exc:
-                raise PluginError(f"{file.src_uri}: {exc}") from exc
+            except (ValueError, SyntaxError, OSError) as exc:
+                raise PageCodeError(f"{file.src_uri}: {exc}") from exc
     return files

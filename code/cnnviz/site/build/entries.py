@@ -6,13 +6,12 @@ las entradas, y los trabajadores, que las escriben.
 
 from pathlib import Path
 
-from ..cache import entry_dir
+from ...cache import entry_dir
 
-# Los archivos del laboratorio y su ruta en el sitio (los de lab_export.FILES; una prueba lo comprueba)
+# Los archivos del laboratorio (``reader.lab_export``) y su ruta en el sitio
 LAB_FILES = {"modelo.json": "laboratorio/modelo.json",
              "aleatorio.bin": "laboratorio/aleatorio.bin",
              "epocas.bin": "laboratorio/epocas.bin"}
-LAB_PATH = LAB_FILES["modelo.json"]
 
 
 def registry_path(key):
