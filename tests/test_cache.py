@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TEST_REPO_URL, mkdocs_build
+from conftest import ROOT, mkdocs_build, site_env
 
 from cnnviz.cache import CacheError, KEEP, cache_root, prune, read_entry, write_entry
 from cnnviz.figures import FIGURES
@@ -126,12 +126,6 @@ def _cache_copy(tmp_path):
     return cache
 
 
-def _env(cache, site_port):
-    """Como ``built_site`` (misma dirección del sitio), con otra caché."""
-    return {"CNNVIZ_CACHE": str(cache), "CNNVIZ_SITE_URL": f"http://127.0.0.1:{site_port}/",
-            "CNNVIZ_REPO_URL": TEST_REPO_URL}
-
-
 def _log(proc):
     return proc.stdout + proc.stderr
 
@@ -163,15 +157,16 @@ print(json.dumps({"epoch": epoch, "accuracy": result["accuracy"]}))
 """
 
 
+@pytest.mark.slow          # construye con una copia de la caché
 def test_swapped_weights_rebuild_every_dependent_output(built_site, site_port, tmp_path):
     cache = _cache_copy(tmp_path)
-    env = {**os.environ, **_env(cache, site_port)}
+    env = {**os.environ, **site_env(cache, site_port)}
     before = weights_digest()
     swap = subprocess.run([sys.executable, "-c", SWAP], env=env, capture_output=True,
                           text=True, check=True)
     swapped = json.loads(swap.stdout)
     site = tmp_path / "site"
-    proc = mkdocs_build(site, env=_env(cache, site_port))
+    proc = mkdocs_build(site, env=site_env(cache, site_port))
     assert proc.returncode == 0, proc.stderr[-3000:]
     status = _status_lines(_log(proc))
 
@@ -239,6 +234,7 @@ def _damage(path, how):
         path.write_bytes(data.replace(b'"valor": "', b'"valor": "9'))
 
 
+@pytest.mark.slow          # construye con una copia de la caché
 def test_damaged_entries_are_regenerated_and_published_correctly(built_site, site_port,
                                                                  tmp_path, monkeypatch):
     cache = _cache_copy(tmp_path)
@@ -277,7 +273,7 @@ def test_damaged_entries_are_regenerated_and_published_correctly(built_site, sit
     for path in converted:
         _damage(path, "a medias")
     site = tmp_path / "site"
-    proc = mkdocs_build(site, env=_env(cache, site_port))
+    proc = mkdocs_build(site, env=site_env(cache, site_port))
     assert proc.returncode == 0, proc.stderr[-3000:]
     log = _log(proc)
     assert "Traceback" not in log
@@ -311,7 +307,7 @@ def test_warm_build_imports_neither_torch_nor_matplotlib(built_site, site_port, 
               "print(sorted(m for m in ('torch', 'matplotlib') if m in sys.modules))\n")
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                           text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1",
-                                          **_env(cache_root(), site_port)})
+                                          **site_env(cache_root(), site_port)})
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.strip().splitlines()[-1] == "[]"
     assert "generada" not in proc.stderr and "ejecutad" not in proc.stderr
@@ -373,7 +369,7 @@ def test_unwritable_cache_gives_one_clear_error(site_port, tmp_path):
     blocker = tmp_path / "archivo"
     blocker.write_text("no es una carpeta")
     cache = blocker / "cache"
-    proc = mkdocs_build(tmp_path / "site", env=_env(cache, site_port))
+    proc = mkdocs_build(tmp_path / "site", env=site_env(cache, site_port))
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     error = [line for line in proc.stderr.splitlines() if "ERROR" in line]

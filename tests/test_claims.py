@@ -18,7 +18,6 @@ import torch.nn.functional as F
 from scipy.ndimage import binary_dilation
 
 from cnnviz import results
-from cnnviz.data import load_mnist_split
 from cnnviz.features.embedding import embed_2d
 from cnnviz.site import facts
 from cnnviz.site.facts import bordes as facts_bordes
@@ -26,23 +25,8 @@ from cnnviz.site.facts import general
 from cnnviz.site.facts import teoria as facts_teoria
 from cnnviz.site.facts import visualizacion as facts_visualizacion
 from cnnviz.spanish import decimal, integer, percent, percent_range
-from cnnviz.training import trained_model
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def model():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)            # como al generar las figuras
-    net, _ = trained_model()
-    yield net
-    torch.set_num_threads(threads)
-
-
-@pytest.fixture(scope="module")
-def split():
-    return load_mnist_split()
 
 
 def first_correct(model, split, classes):

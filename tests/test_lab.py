@@ -42,20 +42,14 @@ def exported(built_site):
     return json.loads((built_site / "laboratorio" / "modelo.json").read_text())
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")
-def trained():
-    from cnnviz.data import load_mnist_split
+def trained(model, split):
+    """La CNN entrenada, la partición y los metadatos del entrenamiento."""
     from cnnviz.training import trained_model
-    model, meta = trained_model()
-    return model.eval(), load_mnist_split(), meta
+    return model, split, trained_model()[1]
 
 
 @pytest.fixture(scope="module")
