@@ -164,6 +164,7 @@ function aplicarModelo(modelo, nombre) {
                 cascada: modelo.cascada, metodos: Object.keys(modelo.metodos.etiquetas), propio,
                 arquitectura: modelo.arquitectura,
                 digitos: modelo.digitos.map((d) => ({ indice: d.indice, etiqueta: d.etiqueta })) };
+  construirBarras();
   construirAtribucion(modelo);
   construirMapas(modelo);
   aplicarControles(modelo);
@@ -193,7 +194,6 @@ function enviarModelo(json, nombre) {
   enviar({ tipo: "cargar", json, nombre });
 }
 
-construirBarras();
 prepararMapas();
 prepararLienzo({
   activo: () => Boolean(ui.modelo),
