@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -30,14 +31,16 @@ def execute(path, timeout=900):
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     # Sin tiempos de ejecución en los metadatos: el mismo código da el mismo archivo
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            allow_errors=False, record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
-    try:
-        client.execute()
-    except Exception as exc:   # celda con error, tiempo agotado, núcleo muerto…
-        raise NotebookError(f"el cuaderno «{path.name}» falló al ejecutarse: "
-                            f"{type(exc).__name__}: {exc}") from exc
+    # En una carpeta temporal: lo que escribe el cuaderno (mi_red.json) no cae en docs/
+    with tempfile.TemporaryDirectory(prefix="cuaderno-") as folder:
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                allow_errors=False, record_timing=False,
+                                resources={"metadata": {"path": folder}})
+        try:
+            client.execute()
+        except Exception as exc:   # celda con error, tiempo agotado, núcleo muerto…
+            raise NotebookError(f"el cuaderno «{path.name}» falló al ejecutarse: "
+                                f"{type(exc).__name__}: {exc}") from exc
     _coalesce_streams(nb)
     return nbformat.writes(nb).encode()
 
