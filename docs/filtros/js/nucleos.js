@@ -88,24 +88,25 @@ export function filtrar(gris, ancho, alto, valores, tamano) {
   const an = ancho - tamano + 1;
   const al = alto - tamano + 1;
   const salida = new Float32Array(an * al);
-  // Solo los pesos distintos de cero: Sobel y el laplaciano tienen muchos ceros
-  const dy = [], dx = [], peso = [];
+  // Fila a fila: cada peso distinto de cero (Sobel y el laplaciano tienen
+  // muchos ceros) suma su parte a toda la fila, en un acumulador Float64
+  const pesos = [], desplazamientos = [];
   for (let i = 0; i < tamano; i++) {
     for (let j = 0; j < tamano; j++) {
-      if (w[i * tamano + j] !== 0) { dy.push(i); dx.push(j); peso.push(w[i * tamano + j]); }
+      if (w[i * tamano + j] !== 0) { pesos.push(w[i * tamano + j]); desplazamientos.push(i * ancho + j); }
     }
   }
-  const n = peso.length;
-  const desplazamiento = dy.map((y, t) => y * ancho + dx[t]);
+  const p = Float64Array.from(pesos);
+  const d = Int32Array.from(desplazamientos);
+  const fila = new Float64Array(an);
   for (let y = 0; y < al; y++) {
-    const fila = y * ancho;
-    const filaSalida = y * an;
-    for (let x = 0; x < an; x++) {
-      const base = fila + x;
-      let suma = 0;
-      for (let t = 0; t < n; t++) suma += peso[t] * gris[base + desplazamiento[t]];
-      salida[filaSalida + x] = suma;
+    fila.fill(0);
+    for (let t = 0; t < p.length; t++) {
+      const peso = p[t];
+      const base = y * ancho + d[t];
+      for (let x = 0; x < an; x++) fila[x] += peso * gris[base + x];
     }
+    salida.set(fila, y * an);
   }
   return { datos: salida, ancho: an, alto: al };
 }
