@@ -106,6 +106,7 @@ def on_files(files, config):
     build = _state["build"] = _cnnviz("site.build.pipeline").Build()
     files = _cnnviz("site.html.search_index").patch_spanish_search(files, config)
     _cnnviz("site.reader.pages").on_files(files, config, build)   # paquete y cuadernos
+    _cnnviz("site.reader.kernel_photo").add_kernel_photo(files, config)   # banco de núcleos
     return build.plan(files, config)
 
 
