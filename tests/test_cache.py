@@ -102,6 +102,13 @@ def test_editing_a_shared_module_changes_everything_that_imports_it(code_copy):
     assert not any(name.startswith(("dato", "pesos")) for name in changed)
 
 
+def test_editing_the_notebook_recolouring_redraws_no_figure(code_copy):
+    # restyle.py solo lo usan los cuadernos (figures.notebook.as_image)
+    changed = changed_after(lambda c: (c / "figures" / "restyle.py").write_text(
+        (c / "figures" / "restyle.py").read_text() + "\n# cambio\n"), code_copy)
+    assert changed == {f"cuaderno {p.name}" for p in NOTEBOOKS}
+
+
 def test_editing_training_changes_every_key_that_depends_on_the_weights(code_copy):
     before = all_keys("pesos")
     other = all_keys("otros pesos")

@@ -359,10 +359,10 @@ class Build:
         self.check_failures()
         if page_code.PLACEHOLDER not in html:
             return html
-        page_code.check_output_blocks(html)
-        sources = page_code.python_sources(html)
         name = page.file.src_uri
         try:
+            page_code.check_output_blocks(html)
+            sources = page_code.python_sources(html)
             key = keys.page_outputs_key(sources, self.weights)
             outputs = page_code.cached_outputs(name, key)
             if outputs is not None:
@@ -370,6 +370,8 @@ class Build:
                 return page_code.fill_outputs(html, outputs)
         except keys.WeightsMissing:
             pass
+        except ValueError as exc:
+            raise BuildError(f"{name}: {exc}") from None
         self._outputs[name] = self._threads.submit(self._run_outputs, name, sources)
         return html
 
@@ -395,7 +397,10 @@ class Build:
         name = page.file.src_uri
         if name in self._outputs:
             outputs = self._unwrap(self._outputs.pop(name), f"el código de {name}")
-            html = page_code.fill_outputs(html, outputs)
+            try:
+                html = page_code.fill_outputs(html, outputs)
+            except ValueError as exc:
+                raise BuildError(f"{name}: {exc}") from None
 
         def markup(match):
             figure = self.figures[match["name"]]

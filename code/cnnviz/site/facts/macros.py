@@ -58,13 +58,13 @@ def registry(config, page_dir=".", build=None):
     """
     from ..reader import package
 
-    macros = {
-        "paquete": Macro(lambda name: package.package_value(name, config, page_dir), in_code=True),
-        "fuente": Macro(lambda name: package.source_link(name, config)),
-    }
+    macros = {}
     if build is not None:
         macros["figura"] = Macro(build.figure_placeholder)
         macros["dato"] = Macro(build.fact)
+    macros["paquete"] = Macro(lambda name: package.package_value(name, config, page_dir),
+                              in_code=True)
+    macros["fuente"] = Macro(lambda name: package.source_link(name, config))
     return macros
 
 
@@ -134,7 +134,8 @@ def _expand_text(text, page, first_line, macros):
 
 
 def _expand_prose(text, page, first_line, macros):
-    kinds = " o ".join(f"{{{{ {kind}: nombre }}}}" for kind in macros)
+    kinds = [f"{{{{ {kind}: nombre }}}}" for kind in macros]
+    kinds = ", ".join(kinds[:-1]) + " o " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
 
     def where(position):
         return f"{page}:{first_line + text.count(chr(10), 0, position)}"
