@@ -57,7 +57,7 @@ def page_problems(page):
 
 
 # Página de prueba del comprobador: la figura «relu» y, según el caso, otra imagen
-_CHECK_PAGE = """<!doctype html><html lang="es"><head><title>p</title></head><body><article>
+_CHECK_PAGE = """<!doctype html><html lang="es"><head><title>p</title><link rel="icon" href="data:,"></head><body><article>
 <img src="../figuras/relu.png" alt="figura de prueba">{extra}</article></body></html>"""
 _CHECK_CASES = {
     # caso: (marcado extra, ¿es un fallo?)
