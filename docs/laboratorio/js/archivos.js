@@ -5,6 +5,8 @@
 // Un archivo que no encaja con lo que se espera da un ErrorArchivo con un
 // mensaje en español que dice qué se esperaba; nunca se usan sus números.
 
+import { entero } from "./numeros.js";
+
 export class ErrorArchivo extends Error {}
 
 const falla = (mensaje) => { throw new ErrorArchivo(mensaje); };
@@ -112,7 +114,7 @@ export function leerModelo(json, { clases = 10, lado = 28, archivo = "modelo.jso
     const bytes = bytesBase64(capa.datos, `la capa «${nombre}»`);
     const esperados = 4 * producto(forma);
     if (bytes.length !== esperados) {
-      falla(`la capa «${nombre}» trae ${bytes.length} bytes; se esperaban ${esperados} (${txt(forma)} en float32)`);
+      falla(`la capa «${nombre}» trae ${entero(bytes.length)} bytes; se esperaban ${entero(esperados)} (${txt(forma)} en float32)`);
     }
     pesos[nombre] = float32s(bytes, `la capa «${nombre}»`);
   }
@@ -187,10 +189,10 @@ export function leerContenedor(buffer, archivo) {
     const tam = { f32: 4, i8: 1 }[t.tipo];
     if (!tam) falla(`${archivo}: el tensor «${t.nombre}» es de un tipo desconocido («${t.tipo}»)`);
     const n = producto(t.forma);
-    if (t.bytes !== n * tam) falla(`${archivo}: el tensor «${t.nombre}» declara ${t.bytes} bytes; ${txt(t.forma)} ocupa ${n * tam}`);
+    if (t.bytes !== n * tam) falla(`${archivo}: el tensor «${t.nombre}» declara ${entero(t.bytes)} bytes; ${txt(t.forma)} ocupa ${entero(n * tam)}`);
     const desde = inicio + t.desplazamiento;
     if (desde + t.bytes > bytes.length) {
-      falla(`${archivo} está cortado: faltan datos del tensor «${t.nombre}» (tiene ${bytes.length} bytes, necesita ${desde + t.bytes})`);
+      falla(`${archivo} está cortado: faltan datos del tensor «${t.nombre}» (tiene ${entero(bytes.length)} bytes, necesita ${entero(desde + t.bytes)})`);
     }
     const datos = t.tipo === "f32"
       ? float32s(bytes.subarray(desde, desde + t.bytes), `${archivo}: el tensor «${t.nombre}»`)
