@@ -226,3 +226,34 @@ def fig_actmax_canales():
           f"0–{results.N_CHANNELS - 1} de conv2 (bajo el canal: activación media alcanzada)")
     return fit_height(fig)
 
+
+
+def fig_actmax_ejemplos():
+    """Neurona central de 16 canales de conv2: imagen sintética y dígitos reales."""
+    res = results.channel_examples()
+    narrow = current_variant().narrow
+    per_row = 2 if narrow else 4                  # canales por fila
+    n_rows = results.N_CHANNELS // per_row
+    field = results.CONV2_FIELD
+    low = (14 - field) // 2 + 2                   # ventana de la neurona central (7, 7)
+    fig = new_figure(figure_width(), 10.5 if narrow else 5.8)
+    subs = fig.subfigures(n_rows, per_row, wspace=0.04)
+    for k, sub in enumerate(subs.flat):
+        axes = sub.subplots(1, 1 + results.TOP_PATCHES)
+        synthetic = to_numpy(res.centre_images[k, 0])[low:low + field, low:low + field]
+        axes[0].imshow(synthetic, cmap="gray")
+        for spine in axes[0].spines.values():
+            spine.set_edgecolor(HIGHLIGHT)
+            spine.set_linewidth(2)
+        for ax, patch, digit in zip(axes[1:], res.patches[k], res.top_digits[k]):
+            ax.imshow(patch, cmap="gray", vmin=0, vmax=1)
+            ax.set_xlabel(f"un {digit}", fontsize=8, labelpad=1)
+        for ax in axes:
+            hide_ticks(ax)
+        title(sub, f"canal {k}: {num(res.centre_values[k], 1)} frente a "
+              f"{num(res.top_values[k, 0], 1)}", fontsize=8)
+    title(fig, f"Neurona central de conv2 (antes de ReLU), canales 0–{results.N_CHANNELS - 1}: "
+          f"imagen sintética (marco naranja) y los {results.TOP_PATCHES} dígitos de prueba "
+          f"que más activan el canal, cada uno en la ventana de {field}×{field} píxeles que ve "
+          "la neurona; sobre ellos, el valor sintético frente al mayor real")
+    return fit_height(fig)
