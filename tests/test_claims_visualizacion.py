@@ -210,9 +210,33 @@ def test_channel_mean_sentence_compares_with_real_digits(model, split):
     text = fv.actmax_canales_resumen()
     quiet = np.round(res.values, 2) < results.NEAR_ZERO
     if quiet.any():
-        real = ex.real_mean[quiet]
-        assert f"de {decimal(real.min())} a {decimal(real.max())}" in text
-        beaten = int((ex.real_mean > res.values).sum())
-        assert (f"En {beaten} de los 16 canales, un dígito real supera" in text) or \
-            (beaten == 16 and "En los 16 canales, un dígito real supera" in text)
+        with torch.no_grad():
+            maps = conv2_pre_relu(model, split.x_test)[:, :16].numpy()
+        real = maps.mean(axis=(2, 3)).max(0)[quiet]
+        assert f"va de {decimal(real.min())} a {decimal(real.max())})" in text
+        wins = int((res.values > maps.mean(axis=(2, 3)).max(0)).sum())
+        assert (f"en {wins} de los 16 canales" in text) or \
+            (wins == 16 and "en los 16 canales, la imagen sintética" in text)
+        peak = maps.reshape(len(maps), 16, -1).max(axis=(0, 2))[quiet]
+        assert f"{decimal(peak.min(), 1)}–{decimal(peak.max(), 1)}" in text
+        assert ("no son canales muertos" in text) == (peak.min() > 0)
     assert not re.search(r"\s{2}", text)
+
+
+def test_conv_canales_says_which_channels_subtract(model):
+    ex = results.multichannel()
+    x, _ = results.examples((ex.digit,))
+    with torch.no_grad():
+        inputs = F.max_pool2d(F.relu(model.conv1(x)), 2)            # (1, 16, 14, 14)
+        sums = {c: F.conv2d(inputs[:, c:c + 1], model.conv2.weight[ex.channel, c][None, None],
+                            padding=1).sum().item() for c in ex.top}
+    text = fv.conv_canales_signo()
+    negative = [c for c in ex.top if sums[c] < 0]
+    for c in ex.top:
+        assert (f"{c} (suma {decimal(sums[c], 0)})" in text) == (c in negative), c
+    assert ("aportan en positivo" in text) == (not negative)
+    # La figura escribe esas mismas sumas bajo cada panel
+    from cnnviz.figures.convolucion import fig_conv_canales
+    labels = [ax.get_xlabel() for ax in fig_conv_canales().axes]
+    for c in ex.top:
+        assert f"suma {decimal(sums[c], 0)}" in labels

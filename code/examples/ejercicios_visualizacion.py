@@ -23,14 +23,14 @@ for name, n in counts.items():
 # --8<-- [end:filtros_parametros]
 
 # --8<-- [start:filtros_desplazamiento]
-shifted = torch.roll(x, shifts=3, dims=3)      # 3 píxeles a la derecha (el borde es fondo)
-assert (x[..., -3:] == background).all()       # lo que da la vuelta es fondo negro
+shifted = torch.full_like(x, background)       # fondo negro…
+shifted[..., 3:] = x[..., :-3]                 # …y el dígito, 3 píxeles a la derecha
 maps = activation_maps(model, x)["relu1"]
 maps_shifted = activation_maps(model, shifted)["relu1"]
 # Lejos del borde (donde el relleno de ceros no interviene), el mapa se desplaza igual
 inside = (maps_shifted[..., 5:26] - maps[..., 2:23]).abs().max().item()
 assert inside < 1e-5
-print(f"relu1: diferencia máxima con el mapa desplazado: {inside:.0e}")
+print(f"relu1: diferencia máxima con el mapa desplazado: {number(inside, 1)}")
 pooled = model.features(x).view(-1, 32, 7, 7)
 pooled_shifted = model.features(shifted).view(-1, 32, 7, 7)
 change = ((pooled_shifted - pooled).norm() / pooled.norm()).item()

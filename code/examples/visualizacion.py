@@ -110,7 +110,7 @@ for name, objective in (("media del mapa", mean_objective),
     images, _ = maximize(objective, 16, l2=0.1, bounds=(background, white))
     with torch.no_grad():
         beaten = (objective(images) > best_real[name]).sum().item()
-    print(f"{name:15}: la imagen sintética supera al mejor dígito real en {beaten} de 16 canales")
+    print(f"{name + ':':16} la imagen sintética supera al mejor dígito real en {beaten} de 16 canales")
 value, n, i, j = top_activations(model, split.x_test, "conv2", 0)[0]
 print(f"canal 0: lo activa más un {split.y_test[n].item()} (dígito de prueba n.º {n}), "
       f"{number(value, 1)} en la neurona ({i}, {j})")

@@ -21,8 +21,10 @@ from ..features.methods import BASELINES, NAMES, SIGNED, attribution_methods
 from ..features.saliency import saliency
 from ..features.sanity import CASCADE, THRESHOLD, randomization_test
 from ..features.smoothgrad import NOISE_LEVEL, SAMPLES, smoothgrad, smoothgrad_noise
+from .scales import scale_bar
 from .style import LAYER_COLORS, current_variant, hide_ticks, new_figure, scheme_colors, to_numpy
 from .. import results
+from ..spanish import percent
 from ..results import EXAMPLE_CLASSES
 
 # Ancho (pulgadas) y tamaño de letra base (puntos) de cada composición. Un
@@ -54,7 +56,8 @@ def _digit(ax, image, title=None):
 
 
 def _heat(ax, values, signed):
-    """Un mapa de atribución: con signo en rojo y azul (0 blanco), sin signo en magma."""
+    """Un mapa de atribución, cada uno con su escala: con signo en rojo y azul (0
+    blanco, de −máx. a +máx.), sin signo en magma (de 0 al máximo)."""
     values = to_numpy(values).squeeze()
     if signed:
         limit = float(np.abs(values).max()) or 1.0
@@ -117,6 +120,7 @@ def fig_gradcam():
             hide_ticks(axes[2, col])
         axes[1, 0].set_ylabel("14×14")
         axes[2, 0].set_ylabel("ampliado")
+        scale_bar(fig, axes[1:, :].ravel().tolist(), signed=False)
         fig.suptitle("Grad-CAM de la clase real\nen conv2 + ReLU")
     return fig
 
@@ -135,7 +139,8 @@ def fig_integrados():
                     axes[row, 2 * d].set_title(f"base ({y[d].item()})")
                     axes[row, 2 * d + 1].set_title(f"atribución\n(un {y[d].item()})")
             zeros = float((maps == 0).float().mean())
-            axes[row, 0].set_ylabel(f"{name}\n{zeros:.0%} ceros".replace("%", " %"))
+            axes[row, 0].set_ylabel(f"{name}\n{percent(zeros, 0)} ceros")
+        scale_bar(fig, axes.ravel().tolist(), signed=True)
         fig.suptitle("Gradientes integrados con tres líneas de base\n(rojo suma a la clase, azul resta)")
     return fig
 
@@ -152,6 +157,7 @@ def fig_smoothgrad():
             _heat(axes[2, col], smooth[col], signed=False)
         axes[1, 0].set_ylabel("saliencia")
         axes[2, 0].set_ylabel("SmoothGrad")
+        scale_bar(fig, axes[1:, :].ravel().tolist(), signed=False)
         fig.suptitle(f"|gradiente| de la clase real: solo\ny medio con {SAMPLES} copias con ruido")
     return fig
 
@@ -216,6 +222,12 @@ def fig_cordura():
                     ax.set_title(title.replace(".", ",").replace("-", "−"))
             axes[row, 0].set_ylabel(NAMES[name].replace("Retropropagación ", "Retroprop.\n")
                                     .replace("Gradientes ", "Gradientes\n"))
+        unsigned = [n for n in tests if n not in SIGNED]
+        rows = list(tests)
+        scale_bar(fig, axes[[rows.index(n) for n in unsigned], :].ravel().tolist(), signed=False,
+                  label="|mapa|, cada uno a su escala")
+        scale_bar(fig, axes[[rows.index(n) for n in SIGNED], :].ravel().tolist(), signed=True,
+                  label="con signo")
         fig.suptitle(f"Prueba de aleatorización con un {y[0].item()}: cada mapa con la red\n"
                      "entrenada y con capas reiniciadas al azar (ρ: Spearman)")
     return fig

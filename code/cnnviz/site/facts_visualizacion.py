@@ -18,7 +18,7 @@ __all__ = ["filtros_borde", "mapas_trazo", "mapas_ceros", "vecinos_proyecciones"
            "actmax_extremos", "actmax_clases_resumen", "actmax_canales_resumen",
            "actmax_neurona_central",
            "smoothgrad_rugosidad", "smoothgrad_limite", "cordura_veredicto", "cordura_signo",
-           "cordura_pasos"]
+           "cordura_pasos", "conv_canales_signo"]
 
 
 def _count(n, total, noun):
@@ -194,7 +194,7 @@ def actmax_extremos():
     plain, regular = res.saturated["sin"], res.saturated["con"]
     if plain <= regular:
         raise ValueError(f"sin regularizar no hay más píxeles saturados: {res.saturated}")
-    return (f"Sin más, el ascenso por gradiente lleva el {percent(plain, 0)} de los píxeles a "
+    return (f"Sin regularizar, el ascenso por gradiente lleva el {percent(plain, 0)} de los píxeles a "
             f"negro o blanco puros, los extremos del rango (con la regularización de abajo, "
             f"el {percent(regular, 0)}).")
 
@@ -235,19 +235,26 @@ def actmax_canales_resumen():
     if n_quiet == 0:
         return text
     real = ex.real_mean[quiet]
-    ratio = ex.real_mean / np.maximum(values, 1e-9)
-    beaten = int((ex.real_mean > values).sum())
-    text += (" Eso no quiere decir que esos canales no respondan: con los dígitos de "
-             f"prueba, el que más activa cada uno de ellos le da una activación media de "
-             f"{decimal(real.min())} a {decimal(real.max())}. ")
-    if beaten == n:
-        text += ("En los " + str(n) + " canales, un dígito real supera a la imagen sintética: "
-                 "el ascenso por gradiente, con estas regularizaciones, se queda lejos de lo "
-                 "que consiguen los datos.")
+    synthetic_wins = int((values > ex.real_mean).sum())
+    peak = ex.top_values[:, 0][quiet]
+    if synthetic_wins == n:
+        text += (" Los dígitos reales tampoco suben esa media: en los 16 canales, la imagen "
+                 "sintética la lleva más alto que cualquier dígito de prueba")
     else:
-        text += (f"En {_count(beaten, n, 'canales')}, un dígito real supera a la imagen "
-                 "sintética.")
-    return text.replace("  ", " ")
+        text += (" Con la media de todo el mapa, la imagen sintética supera a cualquier "
+                 f"dígito de prueba en "
+                 f"{_count(synthetic_wins, n, 'canales')}")
+    text += (f" (en esos {n_quiet} canales, la mayor media con un dígito real va de "
+             f"{decimal(real.min())} a {decimal(real.max())}). ")
+    if peak.min() > 0:
+        text += ("Pero no son canales muertos: en algún punto del mapa, el dígito de prueba "
+                 f"que más los activa los lleva a {decimal(peak.min(), 1)}–"
+                 f"{decimal(peak.max(), 1)}. Responden a un patrón local, no a toda la imagen.")
+    else:
+        text += ("Y algunos no se activan en ningún punto con ningún dígito de prueba: la "
+                 f"neurona más activada llega a {decimal(peak.min(), 1)}–"
+                 f"{decimal(peak.max(), 1)}.")
+    return text
 
 
 def actmax_neurona_central():
@@ -449,9 +456,28 @@ def cordura_pasos():
     if results.OCCLUSION_PATCH == OCCLUSION_PATCH and OCCLUSION_STRIDE == 1:
         return "La oclusión usa aquí el mismo parche y el mismo paso que en su figura."
     n = len(range(0, 28 - OCCLUSION_PATCH + 1, OCCLUSION_STRIDE))
+    m = 28 - results.OCCLUSION_PATCH + 1            # posiciones por lado con paso 1
     return (f"La oclusión de esta página usa un parche de {OCCLUSION_PATCH}×{OCCLUSION_PATCH} "
             f"cada {OCCLUSION_STRIDE} píxeles ({n}×{n} posiciones), no el paso de 1 píxel de "
             "la figura de [Atribución](atribucion.md#experimentos-de-oclusion) "
-            f"(parche de {results.OCCLUSION_PATCH}×{results.OCCLUSION_PATCH}): es "
-            f"{OCCLUSION_STRIDE * OCCLUSION_STRIDE} veces más barata, y con "
-            f"{_report()['n_sanity']} dígitos y cuatro redes por dígito el coste cuenta.")
+            f"(parche de {results.OCCLUSION_PATCH}×{results.OCCLUSION_PATCH}, {m}×{m} "
+            f"posiciones): {integer(n * n)} pasadas por dígito en lugar de {integer(m * m)}, y "
+            f"con {_report()['n_sanity']} dígitos y cuatro redes por dígito el coste cuenta.")
+
+
+# --- Teoría: la figura conv_canales -------------------------------------------------
+
+def conv_canales_signo():
+    """Qué canales destacados de ``conv_canales`` aportan en negativo (la figura escribe la
+    suma de cada aporte bajo su panel)."""
+    ex = results.multichannel()
+    sums = {c: float(ex.contributions[c].sum()) for c in ex.top}
+    negative = [c for c in ex.top if sums[c] < 0]
+    text = ("Con la escala de color común, un aporte puede verse pálido y pesar mucho en "
+            "total: bajo cada panel está la suma de su mapa. ")
+    if not negative:
+        return text + f"Los {len(ex.top)} canales destacados aportan en positivo."
+    names = _list(f"{c} (suma {decimal(sums[c], 0)})" for c in negative)
+    if len(negative) == 1:
+        return text + f"El canal {names} aporta en negativo: resta de la salida."
+    return text + f"Los canales {names} aportan en negativo: restan de la salida."
