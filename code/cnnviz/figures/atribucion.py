@@ -22,7 +22,8 @@ from ..features.saliency import saliency
 from ..features.sanity import CASCADE, THRESHOLD, randomization_test
 from ..features.smoothgrad import NOISE_LEVEL, SAMPLES, smoothgrad, smoothgrad_noise
 from .scales import scale_bar
-from .style import LAYER_COLORS, current_variant, hide_ticks, new_figure, scheme_colors, to_numpy
+from .style import (LAYER_COLORS, current_variant, hide_ticks, new_figure, scheme_colors,
+                    to_numpy, wrap)
 from .. import results
 from ..spanish import percent
 from ..results import EXAMPLE_CLASSES
@@ -222,14 +223,12 @@ def fig_cordura():
                     ax.set_title(title.replace(".", ",").replace("-", "−"))
             axes[row, 0].set_ylabel(NAMES[name].replace("Retropropagación ", "Retroprop.\n")
                                     .replace("Gradientes ", "Gradientes\n"))
-        unsigned = [n for n in tests if n not in SIGNED]
-        rows = list(tests)
-        scale_bar(fig, axes[[rows.index(n) for n in unsigned], :].ravel().tolist(), signed=False,
-                  label="|mapa|, cada uno a su escala")
-        scale_bar(fig, axes[[rows.index(n) for n in SIGNED], :].ravel().tolist(), signed=True,
-                  label="con signo")
-        fig.suptitle(f"Prueba de aleatorización con un {y[0].item()}: cada mapa con la red\n"
-                     "entrenada y con capas reiniciadas al azar (ρ: Spearman)")
+        for row, name in enumerate(tests):      # una barra por fila: |mapa| o con signo
+            scale_bar(fig, axes[row, :].tolist(), signed=name in SIGNED, label="")
+        fig.suptitle(wrap(f"Prueba de aleatorización con un {y[0].item()}: cada mapa con la red "
+                          "entrenada y con capas reiniciadas al azar (ρ: Spearman de |mapa|; "
+                          "cada mapa con su escala)", matplotlib.rcParams["figure.titlesize"],
+                          width))
     return fig
 
 

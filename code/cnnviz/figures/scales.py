@@ -11,6 +11,6 @@ def scale_bar(fig, axes, signed, label="escala de cada mapa"):
     bar = fig.colorbar(ScalarMappable(norm, "RdBu_r" if signed else "magma"), ax=axes,
                        shrink=0.85, pad=0.03, aspect=15)
     ticks = ([-1, 0, 1], ["−máx.", "0", "+máx."]) if signed else ([0, 1], ["0", "máx."])
-    bar.set_ticks(*ticks)
+    bar.set_ticks(ticks[0], labels=ticks[1])
     bar.set_label(label)
     return bar
