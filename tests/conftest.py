@@ -164,6 +164,9 @@ def nav_pages():
 
     def walk(items):
         for item in items:
+            if isinstance(item, str):        # entrada sin título: «- carpeta/index.md»
+                yield item
+                continue
             for value in item.values():
                 if isinstance(value, list):
                     yield from walk(value)

@@ -140,7 +140,7 @@ def test_light_dark_toggle_switches_scheme(site_page):
 @pytest.mark.parametrize("query, expected_page", [
     ("convolución", "teoria/"),
     ("pooling", "teoria/"),
-    ("saliencia", "visualizacion/"),
+    ("saliencia", "visualizacion/atribucion/"),
 ])
 def test_spanish_search_finds_pages(site_page, query, expected_page):
     site_page.goto("")

@@ -184,7 +184,7 @@ def test_swapped_weights_rebuild_every_dependent_output(built_site, site_port, t
     assert status["cuaderno practica/entrenar.ipynb"] == "ejecutado"
     assert status["cuaderno practica/cnn-basica.ipynb"] == "en caché"
     assert status["laboratorio"].startswith("generado")
-    assert status["salidas del código de visualizacion.md"] == "ejecutadas"
+    assert status["salidas del código de visualizacion/filtros-mapas.md"] == "ejecutadas"
     assert status["salidas del código de teoria.md"] == "ejecutadas"   # softmax de la red
     assert status["salidas del código de filtros-bordes.md"] == "en caché"
     assert "exactitud_test" in status["datos"]
@@ -194,13 +194,13 @@ def test_swapped_weights_rebuild_every_dependent_output(built_site, site_port, t
 
     # Texto, código de la página, cuaderno y laboratorio citan la misma exactitud
     spanish = f"{swapped['accuracy'] * 100:.1f} %".replace(".", ",")   # 97,9 %
-    page = _text(site / "visualizacion" / "index.html")
+    page = _text(site / "visualizacion" / "filtros-mapas" / "index.html")
     assert spanish in page and f"exactitud en prueba: {spanish}" in page   # texto y salida
     notebook = _text(site / "practica" / "entrenar" / "index.html")
     assert f"exactitud en prueba: {spanish}" in notebook
     lab = json.loads((site / "laboratorio" / "modelo.json").read_text())
     assert lab["exactitud"] == swapped["accuracy"]
-    assert spanish not in _text(built_site / "visualizacion" / "index.html")   # otra exactitud
+    assert spanish not in _text(built_site / "visualizacion" / "filtros-mapas" / "index.html")   # otra exactitud
     # Las figuras son de los pesos nuevos
     assert (site / "figuras" / "filtros_conv1.png").read_bytes() != \
         (built_site / "figuras" / "filtros_conv1.png").read_bytes()

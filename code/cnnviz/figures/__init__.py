@@ -96,6 +96,12 @@ _SPECS = [
                "Dieciséis imágenes sintéticas que maximizan la activación media de los "
                "canales 0 a 15 de la segunda capa convolucional, cada una con la activación "
                "media que alcanza", narrow=True),
+    FigureSpec("actmax_ejemplos", visualizacion.fig_actmax_ejemplos,
+               "Dieciséis grupos, uno por canal de la segunda capa convolucional: la imagen "
+               "sintética que maximiza su neurona central, recortada a la ventana de 10×10 "
+               "píxeles que ve esa neurona, y las ventanas de los tres dígitos de prueba que "
+               "más activan el canal, con su clase; sobre cada grupo, el valor que alcanza "
+               "la imagen sintética y el mayor de los dígitos reales", narrow=True),
 ]
 
 # Atribución: Grad-CAM, gradientes integrados, SmoothGrad, borrado y prueba de cordura
