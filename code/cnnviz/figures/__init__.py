@@ -40,7 +40,7 @@ _SPECS = [
                "Dos gráficas: ReLU, que vale 0 para x negativo y x para x positivo, y "
                "la función escalón, que vale 0 o 1", narrow=True),
     FigureSpec("cuatro_filtros", teoria.fig_cuatro_filtros,
-               "La foto del cámara, cuatro filtros de 4×4 con una mitad de −1 y otra de "
+               "La foto de un fotógrafo con su cámara, cuatro filtros de 4×4 con una mitad de −1 y otra de "
                "+1 (dos verticales y dos horizontales) y el mapa de características que "
                "produce cada uno sobre la foto", narrow=True),
     FigureSpec("max_pooling", teoria.fig_max_pooling,
@@ -61,7 +61,7 @@ _SPECS = [
                "píxeles que ve la neurona central de conv1, pool1, conv2 y pool2, con su "
                "lado en píxeles", narrow=True),
     FigureSpec("paso_alto", bordes.fig_paso_alto,
-               "La foto del cámara, la salida del filtro laplaciano en gris (gris medio "
+               "La foto de un fotógrafo con su cámara, la salida del filtro laplaciano en gris (gris medio "
                "es 0) y su valor absoluto", narrow=True),
     FigureSpec("sobel", bordes.fig_sobel,
                "Foto de una taza de café y las respuestas de Sobel en x y en y (rojo "
