@@ -48,9 +48,13 @@ import torch.nn.functional as F
 from cnnviz.layer_math import PADDING_INPUT, PADDING_KERNEL, output_size
 
 # --8<-- [start:relleno]
-out = F.conv2d(PADDING_INPUT[None, None], PADDING_KERNEL[None, None], padding=1, stride=2)
-print(out[0, 0])                                       # (3, 3)
+x, k = PADDING_INPUT[None, None], PADDING_KERNEL[None, None]
+out = F.conv2d(x, k, padding=1, stride=2)
+print(out[0, 0].int().tolist())                       # (3, 3)
 print("lado de salida:", output_size(5, kernel=3, padding=1, stride=2))
+# Paso 2 = paso 1 y quedarse con una posición de cada dos en cada eje
+print("¿igual que paso 1 tomando una de cada dos?",
+      torch.equal(out, F.conv2d(x, k, padding=1)[..., ::2, ::2]))
 # --8<-- [end:relleno]
 
 # --8<-- [start:softmax]
