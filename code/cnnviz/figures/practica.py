@@ -75,8 +75,7 @@ def fig_per_class(per_class):
     ax.set_ylabel("sensibilidad (%)")
     ax.set_ylim(0, 112)
     ax.set_yticks(range(0, 101, 20))
-    ax.set_title("Sensibilidad (recall) por clase en el conjunto de prueba: de los dígitos "
-                 "de cada clase, % que la red clasifica bien", fontsize=9)
+    ax.set_title("Sensibilidad (recall) por clase en prueba: % de cada dígito que la red acierta")
     return fig
 
 

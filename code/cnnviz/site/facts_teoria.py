@@ -170,15 +170,14 @@ def tabla_softmax():
 
 
 def _exp_text(value):
-    """e^z con cuatro cifras significativas: «261,7», «12 345», «1,524·10⁻⁸»."""
-    if value >= 1000:
-        return spanish.integer(round(value))
+    """e^z con cuatro cifras significativas, siempre en notación científica para que
+    toda la columna se lea igual: «2,617·10²», «6,727·10⁻³», «1,000·10⁰»."""
     exponent = math.floor(math.log10(value))
-    if exponent >= -2:
-        return spanish.decimal(value, 3 - exponent)
-    superscript = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-    mantissa = spanish.decimal(value / 10 ** exponent, 3)
-    return f"{mantissa}·10⁻{str(-exponent).translate(superscript)}"
+    mantissa = value / 10 ** exponent
+    if round(mantissa, 3) >= 10:        # 9,9996 se redondearía a «10,000»
+        exponent, mantissa = exponent + 1, mantissa / 10
+    superscript = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+    return f"{spanish.decimal(mantissa, 3)}·10{str(exponent).translate(superscript)}"
 
 
 def softmax_resumen():
