@@ -157,11 +157,11 @@ def fig_cuatro_filtros():
     axes["foto"].set_title("Foto original\n(256×256)")
     hide_ticks(axes["foto"])
     for i, (name, kernel) in enumerate(FOUR_FILTERS.items()):
-        _kernel_panel(axes[f"k{i}"], kernel.numpy(), f"Filtro {i + 1}")
+        _kernel_panel(axes[f"k{i}"], kernel.numpy(), f"Filtro {i}")
         limit = maps[i].abs().max().item()
         axes[f"m{i}"].imshow(maps[i].numpy(), cmap="gray", vmin=-limit, vmax=limit)
         direction, change = name.split(", ")
-        axes[f"m{i}"].set_title(f"Mapa {i + 1}:\n{direction},\n{change}")
+        axes[f"m{i}"].set_title(f"Mapa {i}:\n{direction},\n{change}")
         hide_ticks(axes[f"m{i}"])
     title(fig, "Cuatro filtros de 4×4 y sus mapas de características (claro: respuesta "
           "positiva; oscuro: negativa)")
