@@ -98,7 +98,7 @@ def test_conv_canales(model, split):
 
 
 def test_cuatro_filtros_opuestos_y_respuesta_a_un_borde():
-    """Pie: los filtros 1 y 2 (y 3 y 4) son opuestos y sus mapas también; texto:
+    """Pie: los filtros 0 y 1 (y 2 y 3) son opuestos y sus mapas también; texto:
     responden en positivo donde la imagen pasa de oscuro a claro en su dirección."""
     from cnnviz.data import sample_photo
     from cnnviz.filters import FOUR_FILTERS, apply_filters

@@ -40,13 +40,14 @@ _SPECS = [
                "Dos gráficas: ReLU, que vale 0 para x negativo y x para x positivo, y "
                "la función escalón, que vale 0 o 1", narrow=True),
     FigureSpec("cuatro_filtros", teoria.fig_cuatro_filtros,
-               "La foto del cámara, cuatro filtros de 4×4 con una mitad de −1 y otra de "
+               "La foto de un fotógrafo con su cámara, cuatro filtros de 4×4 con una mitad de −1 y otra de "
                "+1 (dos verticales y dos horizontales) y el mapa de características que "
                "produce cada uno sobre la foto", narrow=True),
     FigureSpec("max_pooling", teoria.fig_max_pooling,
                "Max pooling de una matriz de 4×4 a una de 2×2, con los números de cada "
-               "ventana y su máximo en negrita, y el pooling por media global de la misma "
-               "matriz: la suma de sus 16 valores dividida entre 16", narrow=True),
+               "ventana y su máximo en negrita; el average pooling 2×2 de la misma matriz, "
+               "con la media de cada ventana, y su pooling por media global: la suma de sus "
+               "16 valores dividida entre 16", narrow=True),
     FigureSpec("conv_canales", convolucion.fig_conv_canales,
                "Un canal de la segunda capa convolucional de DigitCNN para un dígito 2: "
                "tres de sus canales de entrada con su filtro de 3×3 y lo que aporta cada "
@@ -61,8 +62,16 @@ _SPECS = [
                "píxeles que ve la neurona central de conv1, pool1, conv2 y pool2, con su "
                "lado en píxeles", narrow=True),
     FigureSpec("paso_alto", bordes.fig_paso_alto,
-               "La foto del cámara, la salida del filtro laplaciano en gris (gris medio "
+               "La foto de un fotógrafo con su cámara, la salida del filtro laplaciano en gris (gris medio "
                "es 0) y su valor absoluto", narrow=True),
+    FigureSpec("paso_bajo", bordes.fig_paso_bajo,
+               "Un recorte de 64×64 de la foto del fotógrafo, el mismo recorte suavizado con "
+               "un filtro gaussiano de 3×3 y la diferencia entre los dos en gris (gris medio "
+               "es 0)", narrow=True),
+    FigureSpec("frecuencias", bordes.fig_frecuencias,
+               "Tres curvas de la respuesta en frecuencia, entre 0 y π, de un suavizado "
+               "gaussiano, del laplaciano y de Sobel x, cada una dividida entre su máximo",
+               narrow=True),
     FigureSpec("sobel", bordes.fig_sobel,
                "Foto de una taza de café y las respuestas de Sobel en x y en y (rojo "
                "positivo, azul negativo) y la magnitud del gradiente", narrow=True),

@@ -234,8 +234,9 @@ def png_bytes(fig, dpi=FIGURE_DPI):
 def describe(fig):
     """Texto alternativo a partir de los títulos de la figura (ya en español)."""
     main = fig._suptitle.get_text() if fig._suptitle else ""
-    panels = list(dict.fromkeys(ax.get_title().replace("\n", " ")
-                                for ax in fig.axes if ax.get_title()))
+    # Todos los títulos, en orden y con repeticiones: en una rejilla de dígitos,
+    # «7 (7)» dos veces son dos imágenes
+    panels = [ax.get_title().replace("\n", " ") for ax in fig.axes if ax.get_title()]
     if not (main or panels):
         raise ValueError("la figura no tiene títulos: pasa alt= con su descripción")
     if not panels:

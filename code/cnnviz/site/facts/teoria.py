@@ -170,15 +170,14 @@ def tabla_softmax():
 
 
 def _exp_text(value):
-    """e^z con cuatro cifras significativas: «261,7», «12 345», «1,524·10⁻⁸»."""
-    if value >= 1000:
-        return spanish.integer(round(value))
+    """e^z con cuatro cifras significativas, siempre en notación científica para que
+    toda la columna se lea igual: «2,617·10²», «6,727·10⁻³», «1,000·10⁰»."""
     exponent = math.floor(math.log10(value))
-    if exponent >= -2:
-        return spanish.decimal(value, 3 - exponent)
-    superscript = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-    mantissa = spanish.decimal(value / 10 ** exponent, 3)
-    return f"{mantissa}·10⁻{str(-exponent).translate(superscript)}"
+    mantissa = value / 10 ** exponent
+    if round(mantissa, 3) >= 10:        # 9,9996 se redondearía a «10,000»
+        exponent, mantissa = exponent + 1, mantissa / 10
+    superscript = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+    return f"{spanish.decimal(mantissa, 3)}·10{str(exponent).translate(superscript)}"
 
 
 def softmax_resumen():
@@ -196,3 +195,30 @@ def softmax_resumen():
 def _math(x, places=4):
     """Un decimal dentro de una fórmula: la coma entre llaves para que no deje espacio."""
     return spanish.decimal(x, places).replace(",", "{,}")
+
+
+# --- Inicialización, ReLU muertas y desplazamientos ------------------------------
+
+def inicializacion_resumen():
+    """La desviación típica tras 10 capas conv + ReLU con cada inicialización."""
+    from ..initialization import activation_stds
+    default, he = activation_stds("pytorch"), activation_stds("he")
+    depth = len(default)
+    factor = (default[-1] / default[0]) ** (1 / (depth - 1))
+    if not (he[-1] > 0.1 and default[-1] < 0.01 * he[-1]):
+        raise ValueError(f"la inicialización no se comporta como dice la página: {default}, {he}")
+    return (f"Con ruido de desviación típica 1 a la entrada de {depth} capas convolucionales "
+            f"de 3×3 con 16 canales y ReLU, sin sesgos, la desviación típica de la salida con "
+            f"la inicialización de PyTorch baja de {spanish.decimal(default[0], 2)} tras la "
+            f"primera capa a {_sci(default[-1])} tras la décima: se multiplica por "
+            f"{spanish.decimal(factor, 2)} en cada capa, cerca del $1/\\sqrt{{6}} \\approx 0{{,}}41$ "
+            f"de la cuenta. Con la de He se queda entre {spanish.decimal(min(he), 2)} y "
+            f"{spanish.decimal(max(he), 2)}.")
+
+
+def _sci(value):
+    """Un número pequeño con tres cifras: «5,88·10⁻⁵»."""
+    exponent = math.floor(math.log10(abs(value)))
+    superscript = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+    return (f"{spanish.decimal(value / 10 ** exponent, 2)}·10"
+            f"{str(exponent).translate(superscript)}")
