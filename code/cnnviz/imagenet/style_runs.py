@@ -1,0 +1,171 @@
+"""Los resultados de la página «Transferencia de estilo», calculados una vez y guardados en disco.
+
+Las figuras y las frases de la página salen de estas funciones. Cada
+optimización cuesta segundos de CPU y la construcción dibuja cada figura en
+cuatro variantes y en procesos distintos: el resultado se guarda en la caché
+(``<caché>/estilo/<nombre>/<clave>/resultado.npz``) con una clave que sale de
+su código (el de la función, el de ``cnnviz.imagenet`` que usa) y de las
+versiones de las bibliotecas. Un candado entre procesos hace que solo uno lo
+calcule; los demás lo leen.
+
+Todo se calcula con un solo hilo de PyTorch y semillas fijas: dos
+construcciones dan los mismos píxeles.
+"""
+
+import hashlib
+import io
+import resource
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import torch
+
+from ..cache import entry_dir, file_lock, library_versions, prune, read_entry, write_entry
+from ..deps import function_digest
+from .style import synthesize
+
+# Media de los canales B, G y R de ImageNet en la escala 0-255 (convención de Caffe)
+CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
+
+# Capas de ``model.features`` (índices) y sus pesos, como en la práctica de cs231n
+CONTENT_LAYER = 3                     # el primer módulo fire
+STYLE_LAYERS = {1: 1.0, 4: 1.0, 6: 1.0, 7: 1.0}   # conv1 + ReLU y tres módulos fire
+
+# Imágenes de scikit-image: foto del contenido, imagen del estilo y textura
+CONTENT_PHOTO = "chelsea"
+STYLE_PHOTO = "ihc"
+TEXTURE_PHOTO = "ihc"
+
+# Tamaños y pasos, elegidos para que todo quepa en segundos de una CPU
+TEXTURE_SIZE = 128
+TEXTURE_STEPS = 150
+TRANSFER_SIZE = 160
+TRANSFER_STEPS = 120
+LR = 0.02
+CONTENT_WEIGHT = 1.0
+TV_WEIGHT = 10.0
+STYLE_WEIGHTS = (0.01, 0.1, 1.0, 10.0)    # la rejilla; la transferencia principal es la 3.ª
+MAIN = 2
+SEED = 0
+
+
+def to_input(image):
+    """RGB de 0 a 1, (N, 3, H, W) -> entrada de SqueezeNet: BGR de 0 a 255 menos la media."""
+    mean = torch.tensor(CAFFE_MEAN_BGR, dtype=image.dtype).view(1, 3, 1, 1)
+    return image.flip(1) * 255 - mean
+
+
+def photo(name, size):
+    """Foto de scikit-image en color: el cuadrado central reducido a size×size, (1, 3, size, size) de 0 a 1."""
+    import skimage.data
+    from skimage.transform import resize
+
+    image = getattr(skimage.data, name)()
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise ValueError(f"la foto «{name}» no es RGB: forma {image.shape}")
+    h, w = image.shape[:2]
+    s = min(h, w)
+    top, left = (h - s) // 2, (w - s) // 2
+    image = resize(image[top:top + s, left:left + s] / 255.0, (size, size),
+                   anti_aliasing=True, order=1)
+    return torch.tensor(image, dtype=torch.float32).permute(2, 0, 1)[None].contiguous()
+
+
+@lru_cache(maxsize=1)
+def _features():
+    from . import load_model
+
+    model = load_model()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    return model.features
+
+
+def _cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _stored(name, compute):
+    """Resultado de ``compute()`` (dict de arrays), de la caché de disco si ya está."""
+    digest, _ = function_digest(__name__, compute.__name__)
+    key = hashlib.sha256(f"{digest};{library_versions()}".encode()).hexdigest()[:16]
+    path = entry_dir("estilo", name, key) / "resultado.npz"
+    data = read_entry(path)
+    if data is None:
+        with file_lock(path.parent.with_name(key + ".lock"), f"calcular «{name}»"):
+            data = read_entry(path)
+            if data is None:
+                threads = torch.get_num_threads()
+                torch.set_num_threads(1)
+                start = _cpu_seconds()
+                try:
+                    arrays = compute()
+                finally:
+                    torch.set_num_threads(threads)
+                arrays["cpu_seconds"] = np.array(_cpu_seconds() - start)
+                buffer = io.BytesIO()
+                np.savez(buffer, **arrays)
+                data = buffer.getvalue()
+                write_entry(path, data, f"guardar «{name}»")
+                prune(path.parent.parent)
+    with np.load(io.BytesIO(data)) as arrays:
+        return {k: arrays[k] for k in arrays.files}
+
+
+def _history_arrays(history):
+    return {f"loss_{k}": np.stack(getattr(history, k)) for k in ("content", "style", "tv", "total")}
+
+
+# --- Síntesis de textura ----------------------------------------------------------
+
+def _compute_texture():
+    texture = photo(TEXTURE_PHOTO, TEXTURE_SIZE)
+    gen = torch.Generator().manual_seed(SEED)
+    start = torch.rand(1, 3, TEXTURE_SIZE, TEXTURE_SIZE, generator=gen)
+    image, history = synthesize(_features(), to_input, start, texture, STYLE_LAYERS,
+                                steps=TEXTURE_STEPS, lr=LR)
+    return {"texture": texture.numpy(), "start": start.numpy(), "image": image.numpy(),
+            **_history_arrays(history)}
+
+
+@dataclass(frozen=True)
+class Result:
+    images: np.ndarray        # (N, 3, H, W) RGB de 0 a 1
+    losses: dict              # "content", "style", "tv", "total" -> (pasos, N)
+    cpu_seconds: float
+    inputs: dict              # imágenes de partida: nombre -> (3, H, W)
+
+
+def _result(arrays, inputs):
+    return Result(arrays["image"], {k: arrays[f"loss_{k}"] for k in
+                                    ("content", "style", "tv", "total")},
+                  float(arrays["cpu_seconds"]), {k: arrays[k][0] for k in inputs})
+
+
+@lru_cache(maxsize=1)
+def texture():
+    """Textura sintetizada desde ruido con el estilo de ``TEXTURE_PHOTO``."""
+    return _result(_stored("textura", _compute_texture), ("texture", "start"))
+
+
+# --- Transferencia de estilo con varios pesos del estilo ---------------------------
+
+def _compute_transfer():
+    content = photo(CONTENT_PHOTO, TRANSFER_SIZE)
+    style = photo(STYLE_PHOTO, TRANSFER_SIZE)
+    weights = torch.tensor(STYLE_WEIGHTS)
+    images, history = synthesize(_features(), to_input, content.repeat(len(weights), 1, 1, 1),
+                                 style, STYLE_LAYERS, content_image=content,
+                                 content_layer=CONTENT_LAYER, content_weight=CONTENT_WEIGHT,
+                                 style_weight=weights, tv_weight=TV_WEIGHT,
+                                 steps=TRANSFER_STEPS, lr=LR)
+    return {"content": content.numpy(), "style": style.numpy(), "image": images.numpy(),
+            **_history_arrays(history)}
+
+
+@lru_cache(maxsize=1)
+def transfer():
+    """La foto del contenido con el estilo de ``STYLE_PHOTO``, un resultado por peso del estilo."""
+    return _result(_stored("transferencia", _compute_transfer), ("content", "style"))

@@ -1,0 +1,174 @@
+"""Transferencia de estilo: matrices de Gram, pérdidas y optimización.
+
+Las pérdidas se comprueban con ejemplos calculados a mano y contra NumPy; la
+optimización, con redes pequeñas de pesos puestos a mano. Lo que afirma la
+página sobre SqueezeNet se comprueba al final con el mismo modelo.
+"""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn as nn
+
+from cnnviz.imagenet.style import (content_loss, gram_matrix, layer_outputs, style_loss,
+                                   synthesize, tv_loss)
+
+
+def identity_net():
+    """Una red de un módulo: convolución 1×1 identidad (sus mapas son los píxeles)."""
+    conv = nn.Conv2d(3, 3, 1, bias=False)
+    with torch.no_grad():
+        conv.weight.copy_(torch.eye(3).view(3, 3, 1, 1))
+    return nn.Sequential(conv)
+
+
+def small_net():
+    """Dos convoluciones de 3×3 con pesos fijos (semilla) y ReLU: cinco módulos."""
+    gen = torch.Generator().manual_seed(0)
+    conv1, conv2 = nn.Conv2d(3, 8, 3, padding=1), nn.Conv2d(8, 8, 3, padding=1)
+    with torch.no_grad():
+        for conv in (conv1, conv2):
+            conv.weight.copy_(torch.randn(conv.weight.shape, generator=gen) * 0.3)
+            conv.bias.zero_()
+    net = nn.Sequential(conv1, nn.ReLU(), nn.AvgPool2d(2), conv2, nn.ReLU())
+    for p in net.parameters():
+        p.requires_grad_(False)
+    return net
+
+
+# --- Matriz de Gram -------------------------------------------------------------
+
+def test_gram_of_a_hand_example():
+    # Dos canales de 1×2: a = (1, 2), b = (3, 0)
+    fmap = torch.tensor([[[[1.0, 2.0]], [[3.0, 0.0]]]])          # (1, 2, 1, 2)
+    # G = [[1+4, 3+0], [3+0, 9+0]] / 2 posiciones
+    expected = torch.tensor([[[2.5, 1.5], [1.5, 4.5]]])
+    torch.testing.assert_close(gram_matrix(fmap), expected)
+
+
+def test_gram_against_numpy():
+    rng = np.random.default_rng(1)
+    fmap = rng.normal(size=(3, 5, 4, 6))
+    flat = fmap.reshape(3, 5, 24)
+    expected = np.einsum("nip,njp->nij", flat, flat) / 24
+    got = gram_matrix(torch.tensor(fmap)).numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    # Simétrica y semidefinida positiva
+    np.testing.assert_allclose(got, got.transpose(0, 2, 1))
+    assert np.linalg.eigvalsh(got).min() > -1e-10
+
+
+def test_gram_ignores_where_a_pattern_is():
+    """Barajar las posiciones (las mismas para todos los canales) no cambia la matriz."""
+    gen = torch.Generator().manual_seed(2)
+    fmap = torch.randn(1, 4, 5, 5, generator=gen)
+    order = torch.randperm(25, generator=gen)
+    shuffled = fmap.reshape(1, 4, 25)[:, :, order].reshape(1, 4, 5, 5)
+    torch.testing.assert_close(gram_matrix(shuffled), gram_matrix(fmap))
+
+
+# --- Pérdidas ---------------------------------------------------------------------
+
+def test_content_loss_by_hand():
+    target = torch.tensor([[[[1.0, 2.0], [2.0, 0.0]]]])            # ‖P‖² = 1 + 4 + 4 = 9
+    fmap = torch.tensor([[[[1.0, 2.0], [2.0, 0.0]]],
+                         [[[1.0, 2.0], [2.0, 3.0]]],               # error 3² = 9
+                         [[[0.0, 0.0], [0.0, 0.0]]]])              # error = ‖P‖²
+    torch.testing.assert_close(content_loss(fmap, target), torch.tensor([0.0, 1.0, 1.0]))
+
+
+def test_style_loss_against_numpy():
+    rng = np.random.default_rng(3)
+    grams = {1: rng.normal(size=(2, 4, 4)), 4: rng.normal(size=(2, 6, 6))}
+    targets = {1: rng.normal(size=(1, 4, 4)), 4: rng.normal(size=(1, 6, 6))}
+    weights = {1: 2.0, 4: 0.5}
+    expected = sum(w * ((grams[k] - targets[k]) ** 2).sum(axis=(1, 2))
+                   / (targets[k] ** 2).sum() for k, w in weights.items())
+    got = style_loss({k: torch.tensor(v) for k, v in grams.items()},
+                     {k: torch.tensor(v) for k, v in targets.items()}, weights)
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-12)
+
+
+def test_style_loss_is_zero_for_the_style_itself_and_one_for_nothing():
+    gram = {0: torch.tensor([[[2.0, 1.0], [1.0, 3.0]]])}
+    torch.testing.assert_close(style_loss(gram, gram, {0: 1.0}), torch.tensor([0.0]))
+    zero = {0: torch.zeros(1, 2, 2)}
+    torch.testing.assert_close(style_loss(zero, gram, {0: 1.0}), torch.tensor([1.0]))
+
+
+def test_tv_loss_by_hand():
+    # Un canal de 2×3: columnas 0, 1, 3 -> diferencias horizontales 1 y 2, verticales 0
+    image = torch.tensor([[[[0.0, 1.0, 3.0], [0.0, 1.0, 3.0]]]])
+    # horizontales: (1 + 4 + 1 + 4) / 4 = 2,5; verticales: 0
+    torch.testing.assert_close(tv_loss(image), torch.tensor([2.5]))
+    torch.testing.assert_close(tv_loss(image.transpose(2, 3)), torch.tensor([2.5]))
+    torch.testing.assert_close(tv_loss(torch.full((2, 3, 4, 4), 0.7)), torch.zeros(2))
+
+
+def test_tv_loss_against_numpy():
+    rng = np.random.default_rng(4)
+    image = rng.random((2, 3, 5, 7))
+    expected = (np.diff(image, axis=2) ** 2).mean(axis=(1, 2, 3)) + \
+        (np.diff(image, axis=3) ** 2).mean(axis=(1, 2, 3))
+    np.testing.assert_allclose(tv_loss(torch.tensor(image)).numpy(), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("bad, message", [
+    (torch.zeros(3, 4, 4), r"\(N, C, H, W\)"),
+    (np.zeros((1, 3, 4, 4)), "ndarray"),
+    (torch.zeros(1, 3, 1, 4), "al menos 2×2"),
+])
+def test_bad_inputs_are_refused_clearly(bad, message):
+    for fn in (gram_matrix, tv_loss):
+        with pytest.raises(ValueError, match=message):
+            fn(bad)
+
+
+# --- Capas y optimización con redes pequeñas --------------------------------------
+
+def test_layer_outputs_are_the_outputs_of_those_modules():
+    net = small_net()
+    x = torch.rand(2, 3, 8, 8, generator=torch.Generator().manual_seed(5))
+    out = layer_outputs(net, x, [1, 4])
+    torch.testing.assert_close(out[1], torch.relu(net[0](x)))
+    torch.testing.assert_close(out[4], net(x))
+    with pytest.raises(ValueError, match="de 0 a 4"):
+        layer_outputs(net, x, [5])
+
+
+def test_texture_synthesis_matches_colour_statistics():
+    """Con mapas = píxeles, la matriz de Gram son los momentos de segundo orden del
+    color: la textura sintetizada acaba con los del estilo."""
+    net = identity_net()
+    gen = torch.Generator().manual_seed(6)
+    style = torch.rand(1, 3, 16, 16, generator=gen) * torch.tensor([0.9, 0.5, 0.2]).view(1, 3, 1, 1)
+    start = torch.rand(1, 3, 16, 16, generator=gen)
+    image, history = synthesize(net, lambda x: x, start, style, {0: 1.0}, steps=300, lr=0.01)
+    assert history.style[-1][0] < 0.01 * history.style[0][0]
+    second_moments = lambda x: (x.reshape(3, -1) @ x.reshape(3, -1).T / 256).numpy()  # noqa: E731
+    np.testing.assert_allclose(second_moments(image[0]), second_moments(style[0]), atol=0.01)
+    assert image.min() >= 0 and image.max() <= 1
+
+
+def test_synthesis_is_deterministic_and_batches_are_independent_runs():
+    net = small_net()
+    gen = torch.Generator().manual_seed(7)
+    content, style = torch.rand(1, 3, 12, 12, generator=gen), torch.rand(1, 3, 12, 12, generator=gen)
+    kwargs = dict(style_weights={1: 1.0, 4: 1.0}, content_image=content, content_layer=4,
+                  tv_weight=0.1, steps=20, lr=0.05)
+    weights = torch.tensor([0.1, 10.0])
+    batch, hist = synthesize(net, lambda x: x, content.repeat(2, 1, 1, 1), style,
+                             style_weight=weights, **kwargs)
+    again, _ = synthesize(net, lambda x: x, content.repeat(2, 1, 1, 1), style,
+                          style_weight=weights, **kwargs)
+    assert torch.equal(batch, again)
+    for n, beta in enumerate(weights.tolist()):
+        alone, hist_alone = synthesize(net, lambda x: x, content, style, style_weight=beta, **kwargs)
+        torch.testing.assert_close(batch[n:n + 1], alone, atol=1e-5, rtol=0)
+        np.testing.assert_allclose([h[n] for h in hist.total],
+                                   [h[0] for h in hist_alone.total], rtol=1e-4)
+    # Más peso al estilo: menos pérdida de estilo y más de contenido al final
+    assert hist.style[-1][1] < hist.style[-1][0]
+    assert hist.content[-1][1] > hist.content[-1][0]
+    # Se empieza en el contenido: su pérdida vale 0 en el primer paso
+    assert hist.content[0].tolist() == [0.0, 0.0]
