@@ -5,6 +5,8 @@ optimización, con redes pequeñas de pesos puestos a mano. Lo que afirma la
 página sobre SqueezeNet se comprueba al final con el mismo modelo.
 """
 
+from collections import OrderedDict
+
 import numpy as np
 import pytest
 import torch
@@ -19,18 +21,19 @@ def identity_net():
     conv = nn.Conv2d(3, 3, 1, bias=False)
     with torch.no_grad():
         conv.weight.copy_(torch.eye(3).view(3, 3, 1, 1))
-    return nn.Sequential(conv)
+    return nn.Sequential(OrderedDict(conv=conv))
 
 
 def small_net():
-    """Dos convoluciones de 3×3 con pesos fijos (semilla) y ReLU: cinco módulos."""
+    """Dos convoluciones de 3×3 con pesos fijos (semilla) y ReLU: cinco módulos con nombre."""
     gen = torch.Generator().manual_seed(0)
     conv1, conv2 = nn.Conv2d(3, 8, 3, padding=1), nn.Conv2d(8, 8, 3, padding=1)
     with torch.no_grad():
         for conv in (conv1, conv2):
             conv.weight.copy_(torch.randn(conv.weight.shape, generator=gen) * 0.3)
             conv.bias.zero_()
-    net = nn.Sequential(conv1, nn.ReLU(), nn.AvgPool2d(2), conv2, nn.ReLU())
+    net = nn.Sequential(OrderedDict(conv1=conv1, relu1=nn.ReLU(), pool1=nn.AvgPool2d(2),
+                                    conv2=conv2, relu2=nn.ReLU()))
     for p in net.parameters():
         p.requires_grad_(False)
     return net
@@ -116,7 +119,6 @@ def test_tv_loss_against_numpy():
 @pytest.mark.parametrize("bad, message", [
     (torch.zeros(3, 4, 4), r"\(N, C, H, W\)"),
     (np.zeros((1, 3, 4, 4)), "ndarray"),
-    (torch.zeros(1, 3, 1, 4), "al menos 2×2"),
 ])
 def test_bad_inputs_are_refused_clearly(bad, message):
     for fn in (gram_matrix, tv_loss):
@@ -124,16 +126,21 @@ def test_bad_inputs_are_refused_clearly(bad, message):
             fn(bad)
 
 
+def test_tv_needs_two_pixels_each_way():
+    with pytest.raises(ValueError, match="al menos 2×2"):
+        tv_loss(torch.zeros(1, 3, 1, 4))
+
+
 # --- Capas y optimización con redes pequeñas --------------------------------------
 
 def test_layer_outputs_are_the_outputs_of_those_modules():
     net = small_net()
     x = torch.rand(2, 3, 8, 8, generator=torch.Generator().manual_seed(5))
-    out = layer_outputs(net, x, [1, 4])
-    torch.testing.assert_close(out[1], torch.relu(net[0](x)))
-    torch.testing.assert_close(out[4], net(x))
-    with pytest.raises(ValueError, match="de 0 a 4"):
-        layer_outputs(net, x, [5])
+    out = layer_outputs(net, x, ["relu1", "relu2"])
+    torch.testing.assert_close(out["relu1"], torch.relu(net.conv1(x)))
+    torch.testing.assert_close(out["relu2"], net(x))
+    with pytest.raises(ValueError, match="conv1, relu1, pool1, conv2, relu2"):
+        layer_outputs(net, x, ["fire2"])
 
 
 def test_texture_synthesis_matches_colour_statistics():
@@ -143,10 +150,10 @@ def test_texture_synthesis_matches_colour_statistics():
     gen = torch.Generator().manual_seed(6)
     style = torch.rand(1, 3, 16, 16, generator=gen) * torch.tensor([0.9, 0.5, 0.2]).view(1, 3, 1, 1)
     start = torch.rand(1, 3, 16, 16, generator=gen)
-    image, history = synthesize(net, lambda x: x, start, style, {0: 1.0}, steps=300, lr=0.01)
-    assert history.style[-1][0] < 0.01 * history.style[0][0]
+    image, history = synthesize(net, lambda x: x, start, style, {"conv": 1.0}, steps=300, lr=0.03)
+    assert history.style[-1][0] < 1e-4 * history.style[0][0]
     second_moments = lambda x: (x.reshape(3, -1) @ x.reshape(3, -1).T / 256).numpy()  # noqa: E731
-    np.testing.assert_allclose(second_moments(image[0]), second_moments(style[0]), atol=0.01)
+    np.testing.assert_allclose(second_moments(image[0]), second_moments(style[0]), atol=0.005)
     assert image.min() >= 0 and image.max() <= 1
 
 
@@ -154,7 +161,8 @@ def test_synthesis_is_deterministic_and_batches_are_independent_runs():
     net = small_net()
     gen = torch.Generator().manual_seed(7)
     content, style = torch.rand(1, 3, 12, 12, generator=gen), torch.rand(1, 3, 12, 12, generator=gen)
-    kwargs = dict(style_weights={1: 1.0, 4: 1.0}, content_image=content, content_layer=4,
+    kwargs = dict(style_weights={"relu1": 1.0, "relu2": 1.0}, content_image=content,
+                  content_layer="relu2",
                   tv_weight=0.1, steps=20, lr=0.05)
     weights = torch.tensor([0.1, 10.0])
     batch, hist = synthesize(net, lambda x: x, content.repeat(2, 1, 1, 1), style,
@@ -171,4 +179,4 @@ def test_synthesis_is_deterministic_and_batches_are_independent_runs():
     assert hist.style[-1][1] < hist.style[-1][0]
     assert hist.content[-1][1] > hist.content[-1][0]
     # Se empieza en el contenido: su pérdida vale 0 en el primer paso
-    assert hist.content[0].tolist() == [0.0, 0.0]
+    np.testing.assert_allclose(hist.content[0], [0.0, 0.0], atol=1e-10)

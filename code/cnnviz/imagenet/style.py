@@ -17,23 +17,25 @@ import torch
 
 
 # --8<-- [start:features]
-def layer_outputs(features, x, layers):
-    """Salidas de los módulos ``layers`` (índices) de la secuencia ``features``.
+def layer_outputs(net, x, layers):
+    """Salidas de los submódulos ``layers`` (nombres) de ``net``, recorridos en orden.
 
-    Devuelve un diccionario índice -> (N, C, H, W). Se detiene en la capa más
-    profunda que se pide: las demás no hacen falta.
+    Sirve para una red cuyo ``forward`` aplica sus submódulos uno tras otro,
+    como SqueezeNet (``conv1``, ``relu1``, ``pool1``, ``fire2``…). Devuelve un
+    diccionario nombre -> (N, C, H, W) y se detiene en la capa más profunda
+    que se pide: las demás no hacen falta.
     """
-    wanted = set(layers)
-    if not wanted or min(wanted) < 0 or max(wanted) >= len(features):
-        raise ValueError(f"capas {sorted(wanted)} fuera de la secuencia de {len(features)} "
-                         "módulos; se esperaban índices de 0 a "
-                         f"{len(features) - 1}")
+    names = [name for name, _ in net.named_children()]
+    unknown = [layer for layer in layers if layer not in names]
+    if unknown or not layers:
+        raise ValueError(f"capas desconocidas {unknown or list(layers)}; la red tiene "
+                         f"{', '.join(names)}")
     outputs = {}
-    for index, module in enumerate(features):
+    for name, module in net.named_children():
         x = module(x)
-        if index in wanted:
-            outputs[index] = x
-            if len(outputs) == len(wanted):
+        if name in layers:
+            outputs[name] = x
+            if len(outputs) == len(set(layers)):
                 break
     return outputs
 # --8<-- [end:features]
@@ -86,19 +88,20 @@ def tv_loss(image):
 
     ``image``: (N, C, H, W). Suma la de vecinos verticales y la de horizontales.
     """
-    _check_fmap(image, "image")
+    _check_fmap(image, "image", min_side=2)
     vertical = (image[:, :, 1:, :] - image[:, :, :-1, :]) ** 2     # (N, C, H-1, W)
     horizontal = (image[:, :, :, 1:] - image[:, :, :, :-1]) ** 2   # (N, C, H, W-1)
     return vertical.mean(dim=(1, 2, 3)) + horizontal.mean(dim=(1, 2, 3))
 # --8<-- [end:tv]
 
 
-def _check_fmap(x, name):
+def _check_fmap(x, name, min_side=1):
     if not isinstance(x, torch.Tensor) or x.dim() != 4:
         shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
         raise ValueError(f"{name} debe ser un tensor (N, C, H, W); llegó {shape}")
-    if x.shape[2] < 2 or x.shape[3] < 2:
-        raise ValueError(f"{name} debe medir al menos 2×2; llegó {tuple(x.shape)}")
+    if x.shape[2] < min_side or x.shape[3] < min_side:
+        raise ValueError(f"{name} debe medir al menos {min_side}×{min_side}; "
+                         f"llegó {tuple(x.shape)}")
 
 
 # --8<-- [start:synthesize]
@@ -111,7 +114,7 @@ class StyleHistory:
     total: list = field(default_factory=list)
 
 
-def synthesize(features, to_input, start, style_image, style_weights, content_image=None,
+def synthesize(net, to_input, start, style_image, style_weights, content_image=None,
                content_layer=None, content_weight=1.0, style_weight=1.0, tv_weight=0.0,
                steps=100, lr=0.02):
     """Optimiza la imagen ``start`` (N, 3, H, W) con Adam; devuelve (imágenes, historia).
@@ -120,22 +123,23 @@ def synthesize(features, to_input, start, style_image, style_weights, content_im
     ``content_weight · L_contenido + style_weight[n] · L_estilo + tv_weight · L_TV``.
     ``style_weight`` es un número o un tensor (N,). Sin ``content_image`` es una
     síntesis de textura: solo cuentan el estilo y la variación total.
-    ``to_input`` lleva la imagen RGB de 0 a 1 a la entrada de la red.
+    ``to_input`` lleva la imagen RGB de 0 a 1 a la entrada de la red; las capas
+    se nombran como los submódulos de ``net`` (ver ``layer_outputs``).
     """
     style_layers = sorted(style_weights)
     layers = style_layers + ([content_layer] if content_image is not None else [])
     with torch.no_grad():
-        style_maps = layer_outputs(features, to_input(style_image), layers)
+        style_maps = layer_outputs(net, to_input(style_image), layers)
         targets = {k: gram_matrix(style_maps[k]) for k in style_layers}
         if content_image is not None:
-            content_target = layer_outputs(features, to_input(content_image),
+            content_target = layer_outputs(net, to_input(content_image),
                                            [content_layer])[content_layer]
     beta = torch.as_tensor(style_weight, dtype=start.dtype)
     image = start.clone().requires_grad_(True)
     optimizer = torch.optim.Adam([image], lr=lr)
     history = StyleHistory()
     for _ in range(steps):
-        maps = layer_outputs(features, to_input(image), layers)
+        maps = layer_outputs(net, to_input(image), layers)
         l_style = style_loss({k: gram_matrix(maps[k]) for k in style_layers}, targets,
                              style_weights)
         l_content = (content_loss(maps[content_layer], content_target)

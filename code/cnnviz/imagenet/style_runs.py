@@ -23,37 +23,39 @@ import torch
 
 from ..cache import entry_dir, file_lock, library_versions, prune, read_entry, write_entry
 from ..deps import function_digest
+from .preprocessing import MEAN_BGR
 from .style import synthesize
 
-# Media de los canales B, G y R de ImageNet en la escala 0-255 (convención de Caffe)
-CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
-
-# Capas de ``model.features`` (índices) y sus pesos, como en la práctica de cs231n
-CONTENT_LAYER = 3                     # el primer módulo fire
-STYLE_LAYERS = {1: 1.0, 4: 1.0, 6: 1.0, 7: 1.0}   # conv1 + ReLU y tres módulos fire
+# Capas de SqueezeNet y sus pesos: las mismas que la práctica de cs231n
+CONTENT_LAYER = "fire2"
+STYLE_LAYERS = {"relu1": 1.0, "fire3": 1.0, "fire4": 1.0, "fire5": 1.0}
 
 # Imágenes de scikit-image: foto del contenido, imagen del estilo y textura
 CONTENT_PHOTO = "chelsea"
-STYLE_PHOTO = "ihc"
-TEXTURE_PHOTO = "ihc"
+STYLE_PHOTO = "immunohistochemistry"
+TEXTURE_PHOTO = "immunohistochemistry"
 
-# Tamaños y pasos, elegidos para que todo quepa en segundos de una CPU
+# Tamaños y pasos, elegidos para que todo quepa en unos segundos de CPU
 TEXTURE_SIZE = 128
-TEXTURE_STEPS = 150
+TEXTURE_STEPS = 250
+TEXTURE_LR = 0.1
+TEXTURE_TV_WEIGHT = 10.0
 TRANSFER_SIZE = 160
-TRANSFER_STEPS = 120
-LR = 0.02
+TRANSFER_STEPS = 150
+TRANSFER_LR = 0.03
 CONTENT_WEIGHT = 1.0
 TV_WEIGHT = 10.0
-STYLE_WEIGHTS = (0.01, 0.1, 1.0, 10.0)    # la rejilla; la transferencia principal es la 3.ª
+STYLE_WEIGHTS = (0.1, 1.0, 10.0, 100.0)   # la rejilla; la transferencia principal es MAIN
 MAIN = 2
 SEED = 0
 
 
+# --8<-- [start:to_input]
 def to_input(image):
     """RGB de 0 a 1, (N, 3, H, W) -> entrada de SqueezeNet: BGR de 0 a 255 menos la media."""
-    mean = torch.tensor(CAFFE_MEAN_BGR, dtype=image.dtype).view(1, 3, 1, 1)
-    return image.flip(1) * 255 - mean
+    mean = torch.tensor(MEAN_BGR, dtype=image.dtype).view(1, 3, 1, 1)
+    return image.flip(1) * 255 - mean                 # flip(1): RGB -> BGR
+# --8<-- [end:to_input]
 
 
 def photo(name, size):
@@ -73,13 +75,13 @@ def photo(name, size):
 
 
 @lru_cache(maxsize=1)
-def _features():
-    from . import load_model
+def _network():
+    from .model import load_model
 
     model = load_model()
     for p in model.parameters():
-        p.requires_grad_(False)
-    return model.features
+        p.requires_grad_(False)      # solo se deriva respecto a la imagen
+    return model
 
 
 def _cpu_seconds():
@@ -124,8 +126,8 @@ def _compute_texture():
     texture = photo(TEXTURE_PHOTO, TEXTURE_SIZE)
     gen = torch.Generator().manual_seed(SEED)
     start = torch.rand(1, 3, TEXTURE_SIZE, TEXTURE_SIZE, generator=gen)
-    image, history = synthesize(_features(), to_input, start, texture, STYLE_LAYERS,
-                                steps=TEXTURE_STEPS, lr=LR)
+    image, history = synthesize(_network(), to_input, start, texture, STYLE_LAYERS,
+                                tv_weight=TEXTURE_TV_WEIGHT, steps=TEXTURE_STEPS, lr=TEXTURE_LR)
     return {"texture": texture.numpy(), "start": start.numpy(), "image": image.numpy(),
             **_history_arrays(history)}
 
@@ -156,11 +158,11 @@ def _compute_transfer():
     content = photo(CONTENT_PHOTO, TRANSFER_SIZE)
     style = photo(STYLE_PHOTO, TRANSFER_SIZE)
     weights = torch.tensor(STYLE_WEIGHTS)
-    images, history = synthesize(_features(), to_input, content.repeat(len(weights), 1, 1, 1),
+    images, history = synthesize(_network(), to_input, content.repeat(len(weights), 1, 1, 1),
                                  style, STYLE_LAYERS, content_image=content,
                                  content_layer=CONTENT_LAYER, content_weight=CONTENT_WEIGHT,
                                  style_weight=weights, tv_weight=TV_WEIGHT,
-                                 steps=TRANSFER_STEPS, lr=LR)
+                                 steps=TRANSFER_STEPS, lr=TRANSFER_LR)
     return {"content": content.numpy(), "style": style.numpy(), "image": images.numpy(),
             **_history_arrays(history)}
 
