@@ -171,3 +171,22 @@ def _compute_transfer():
 def transfer():
     """La foto del contenido con el estilo de ``STYLE_PHOTO``, un resultado por peso del estilo."""
     return _result(_stored("transferencia", _compute_transfer), ("content", "style"))
+
+
+# --- Lo que ve SqueezeNet en el resultado --------------------------------------------
+
+def as_uint8(image):
+    """(3, H, W) RGB de 0 a 1 -> H×W×3 ``uint8``, la foto que recibe ``classify``."""
+    return np.round(np.clip(image, 0, 1).transpose(1, 2, 0) * 255).astype(np.uint8)
+
+
+@lru_cache(maxsize=1)
+def cat_probabilities():
+    """Probabilidad total de las clases de gato (281–285) en la foto y en cada resultado: (1 + N,)."""
+    from .photos import CATS
+    from .prediction import probabilities
+
+    result = transfer()
+    images = [result.inputs["content"], *result.images]
+    cats = sorted(CATS)
+    return np.array([float(probabilities(as_uint8(image))[cats].sum()) for image in images])
