@@ -11,9 +11,21 @@ relativo), así que vale 1 si la imagen no se parece en nada y 0 si coincide:
 los pesos de las capas y de los términos se pueden comparar entre sí.
 """
 
+# --8<-- [start:imports]
 from dataclasses import dataclass, field
 
 import torch
+
+
+def _check_fmap(x, name, min_side=1):
+    """Error claro si ``x`` no es un tensor (N, C, H, W) de al menos min_side×min_side."""
+    if not isinstance(x, torch.Tensor) or x.dim() != 4:
+        shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
+        raise ValueError(f"{name} debe ser un tensor (N, C, H, W); llegó {shape}")
+    if x.shape[2] < min_side or x.shape[3] < min_side:
+        raise ValueError(f"{name} debe medir al menos {min_side}×{min_side}; "
+                         f"llegó {tuple(x.shape)}")
+# --8<-- [end:imports]
 
 
 # --8<-- [start:features]
@@ -93,15 +105,6 @@ def tv_loss(image):
     horizontal = (image[:, :, :, 1:] - image[:, :, :, :-1]) ** 2   # (N, C, H, W-1)
     return vertical.mean(dim=(1, 2, 3)) + horizontal.mean(dim=(1, 2, 3))
 # --8<-- [end:tv]
-
-
-def _check_fmap(x, name, min_side=1):
-    if not isinstance(x, torch.Tensor) or x.dim() != 4:
-        shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
-        raise ValueError(f"{name} debe ser un tensor (N, C, H, W); llegó {shape}")
-    if x.shape[2] < min_side or x.shape[3] < min_side:
-        raise ValueError(f"{name} debe medir al menos {min_side}×{min_side}; "
-                         f"llegó {tuple(x.shape)}")
 
 
 # --8<-- [start:synthesize]
