@@ -180,3 +180,113 @@ def test_synthesis_is_deterministic_and_batches_are_independent_runs():
     assert hist.content[-1][1] > hist.content[-1][0]
     # Se empieza en el contenido: su pérdida vale 0 en el primer paso
     np.testing.assert_allclose(hist.content[0], [0.0, 0.0], atol=1e-10)
+
+
+# --- Caché de disco de los resultados ---------------------------------------------
+
+def test_results_are_computed_once_and_read_from_disk(tmp_path, monkeypatch):
+    from cnnviz.imagenet import style_runs as runs
+
+    monkeypatch.setenv("CNNVIZ_CACHE", str(tmp_path))
+    calls = []
+
+    def fake():
+        calls.append(1)
+        return {"image": np.arange(6.0).reshape(1, 1, 2, 3)}
+
+    monkeypatch.setattr(runs, "_compute_texture", fake)
+    first = runs._stored("prueba", runs._compute_texture)
+    second = runs._stored("prueba", runs._compute_texture)
+    assert len(calls) == 1
+    np.testing.assert_array_equal(first["image"], second["image"])
+    assert float(first["cpu_seconds"]) >= 0
+    # Una entrada dañada no se usa: se vuelve a calcular
+    stored = next(tmp_path.glob("estilo/prueba/*/resultado.npz"))
+    stored.write_bytes(b"roto")
+    third = runs._stored("prueba", runs._compute_texture)
+    assert len(calls) == 2
+    np.testing.assert_array_equal(third["image"], first["image"])
+
+
+def test_to_input_is_the_caffe_preprocessing():
+    """La conversión derivable da lo mismo que ``preprocess`` sobre la foto en uint8."""
+    from cnnviz.imagenet import preprocess
+    from cnnviz.imagenet.style_runs import to_input
+
+    rng = np.random.default_rng(8)
+    photo = rng.integers(0, 256, size=(227, 227, 3), dtype=np.uint8)
+    image = torch.tensor(photo / 255.0, dtype=torch.float32).permute(2, 0, 1)[None]
+    torch.testing.assert_close(to_input(image), preprocess(photo), atol=1e-3, rtol=0)
+
+
+# --- Lo que afirma la página, con SqueezeNet ----------------------------------------
+
+@pytest.fixture(scope="module")
+def squeezenet():
+    from cnnviz.imagenet import load_model
+
+    model = load_model()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    return model
+
+
+def test_page_claims_on_the_loss_examples(squeezenet):
+    from cnnviz.imagenet.style_runs import photo, to_input
+
+    cat = photo("chelsea", 128)
+    maps = layer_outputs(squeezenet, to_input(cat), ["fire2"])
+    assert content_loss(maps["fire2"], maps["fire2"]).item() == 0
+    # «la variación total de una foto es mucho menor que la del ruido»
+    noise = torch.rand(1, 3, 128, 128, generator=torch.Generator().manual_seed(0))
+    assert tv_loss(cat).item() < tv_loss(noise).item() / 10
+
+
+def test_page_claims_on_the_small_synthesis(squeezenet):
+    """«En 30 pasos … la pérdida de estilo ya baja mucho y la de contenido sube desde 0»."""
+    from cnnviz.imagenet.style_runs import photo, to_input
+
+    content, style = photo("chelsea", 64), photo("immunohistochemistry", 64)
+    image, history = synthesize(squeezenet, to_input, content, style,
+                                {"relu1": 1.0, "fire3": 1.0}, content_image=content,
+                                content_layer="fire2", style_weight=10.0, tv_weight=10.0,
+                                steps=30, lr=0.03)
+    assert history.content[0][0] < 1e-6 < 0.1 < history.content[-1][0]
+    assert history.style[-1][0] < history.style[0][0] / 10
+    assert 0 <= image.min() and image.max() <= 1
+
+
+def test_page_claims_on_the_figures():
+    """Las curvas de la transferencia empiezan con pérdida de contenido 0 (se parte de la
+    foto) y las frases de la página se pueden redactar con los resultados."""
+    from cnnviz.imagenet import style_runs as runs
+    from cnnviz.site import facts_estilo
+
+    result = runs.transfer()
+    np.testing.assert_allclose(result.losses["content"][0], 0, atol=1e-6)
+    assert result.images.shape == (len(runs.STYLE_WEIGHTS), 3, runs.TRANSFER_SIZE,
+                                   runs.TRANSFER_SIZE)
+    texture = runs.texture()
+    assert texture.images.shape == (1, 3, runs.TEXTURE_SIZE, runs.TEXTURE_SIZE)
+    for name in facts_estilo.__all__:
+        assert getattr(facts_estilo, name)()
+    # Presupuesto: las dos optimizaciones caben en un minuto de CPU
+    assert texture.cpu_seconds + result.cpu_seconds < 60
+
+
+def test_results_are_deterministic():
+    """Dos cálculos del mismo resultado dan los mismos píxeles (un hilo y semillas fijas)."""
+    from cnnviz.imagenet import style_runs as runs
+
+    def small_texture():
+        net = runs._network()
+        texture = runs.photo(runs.TEXTURE_PHOTO, 32)
+        start = torch.rand(1, 3, 32, 32, generator=torch.Generator().manual_seed(runs.SEED))
+        return synthesize(net, runs.to_input, start, texture, runs.STYLE_LAYERS, steps=5)[0]
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        assert torch.equal(small_texture(), small_texture())
+    finally:
+        torch.set_num_threads(threads)
