@@ -195,6 +195,7 @@ def test_results_are_computed_once_and_read_from_disk(tmp_path, monkeypatch):
         return {"image": np.arange(6.0).reshape(1, 1, 2, 3)}
 
     monkeypatch.setattr(runs, "_compute_texture", fake)
+    fake.__module__, fake.__name__ = runs.__name__, "_compute_texture"
     first = runs._stored("prueba", runs._compute_texture)
     second = runs._stored("prueba", runs._compute_texture)
     assert len(calls) == 1

@@ -4,26 +4,20 @@ Las figuras y las frases de la página salen de estas funciones. Cada
 optimización cuesta segundos de CPU y la construcción dibuja cada figura en
 cuatro variantes y en procesos distintos: el resultado se guarda en la caché
 (``<caché>/estilo/<nombre>/<clave>/resultado.npz``) con una clave que sale de
-su código (el de la función, el de ``cnnviz.imagenet`` que usa) y de las
-versiones de las bibliotecas. Un candado entre procesos hace que solo uno lo
-calcule; los demás lo leen.
+su código y de las versiones de las bibliotecas (``cnnviz.imagenet.stored``).
 
 Todo se calcula con un solo hilo de PyTorch y semillas fijas: dos
 construcciones dan los mismos píxeles.
 """
 
-import hashlib
-import io
-import resource
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import torch
 
-from ..cache import entry_dir, file_lock, library_versions, prune, read_entry, write_entry
-from ..deps import function_digest
 from .preprocessing import MEAN_BGR
+from .stored import stored
 from .style import synthesize
 
 # Capas de SqueezeNet y sus pesos: las mismas que la práctica de cs231n
@@ -84,36 +78,8 @@ def _network():
     return model
 
 
-def _cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _stored(name, compute):
-    """Resultado de ``compute()`` (dict de arrays), de la caché de disco si ya está."""
-    digest, _ = function_digest(__name__, compute.__name__)
-    key = hashlib.sha256(f"{digest};{library_versions()}".encode()).hexdigest()[:16]
-    path = entry_dir("estilo", name, key) / "resultado.npz"
-    data = read_entry(path)
-    if data is None:
-        with file_lock(path.parent.with_name(key + ".lock"), f"calcular «{name}»"):
-            data = read_entry(path)
-            if data is None:
-                threads = torch.get_num_threads()
-                torch.set_num_threads(1)
-                start = _cpu_seconds()
-                try:
-                    arrays = compute()
-                finally:
-                    torch.set_num_threads(threads)
-                arrays["cpu_seconds"] = np.array(_cpu_seconds() - start)
-                buffer = io.BytesIO()
-                np.savez(buffer, **arrays)
-                data = buffer.getvalue()
-                write_entry(path, data, f"guardar «{name}»")
-                prune(path.parent.parent)
-    with np.load(io.BytesIO(data)) as arrays:
-        return {k: arrays[k] for k in arrays.files}
+    return stored("estilo", name, compute)
 
 
 def _history_arrays(history):
