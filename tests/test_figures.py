@@ -35,6 +35,9 @@ EXPECTED_PANELS = {
     "estilo_transferencia": 3,   # contenido, estilo, resultado
     "estilo_rejilla": 4,         # un resultado por peso del estilo
     "estilo_curvas": 2,          # textura y transferencia
+    "clases_squeezenet": 4,      # una imagen por clase
+    "deepdream": 2,              # foto y sueño
+    "adversario": 3,             # original, diferencia, atacada
 }
 
 

@@ -14,7 +14,7 @@ valores (``cnnviz.site.facts``).
 from dataclasses import dataclass
 from typing import Callable
 
-from . import atribucion, bordes, convolucion, estilo, teoria, visualizacion
+from . import atribucion, bordes, clases, convolucion, estilo, teoria, visualizacion
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,22 @@ _SPECS += [
                "Dos gráficas en escala logarítmica de las pérdidas en cada paso de Adam: la de "
                "estilo y la de variación total en la síntesis de textura, y las de contenido, "
                "estilo y variación total en la transferencia de estilo", narrow=True),
+]
+
+# Lo que imagina SqueezeNet (resultados en caché de disco: cnnviz.imagenet.class_runs)
+_SPECS += [
+    FigureSpec("clases_squeezenet", clases.fig_clases_squeezenet,
+               "Cuatro imágenes sintéticas de colores saturados sobre fondo gris, cada una la que "
+               "maximiza la puntuación de una clase de ImageNet (flamenco, tarántula, volcán y "
+               "piña), con su nombre y la probabilidad que le da SqueezeNet", narrow=True),
+    FigureSpec("deepdream", clases.fig_deepdream,
+               "La foto de la gata Chelsea y su versión de DeepDream, con superpuestos por toda "
+               "la foto patrones que la red exagera", narrow=True),
+    FigureSpec("adversario", clases.fig_adversario,
+               "Tres imágenes: la foto de una taza de café con la clase que le da SqueezeNet y su "
+               "probabilidad, la diferencia entre la foto atacada y la original amplificada (gris "
+               "es cero) y la foto atacada, igual a simple vista, con su nueva clase y su "
+               "probabilidad", narrow=True),
 ]
 
 FIGURES = {spec.name: spec for spec in _SPECS}
