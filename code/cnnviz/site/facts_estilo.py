@@ -8,7 +8,9 @@ from .. import spanish
 from ..imagenet import style_runs as runs
 
 __all__ = ["estilo_capas", "estilo_tamanos", "estilo_pesos", "estilo_textura_resumen",
-           "estilo_rejilla_resumen", "estilo_gato", "estilo_cpu"]
+           "estilo_rejilla_resumen", "estilo_gato", "estilo_cpu",
+           "clases_parametros", "clases_resumen", "deepdream_resumen", "adversario_resumen",
+           "clases_cpu"]
 
 _LAYER_NAMES = {"relu1": "`relu1` (tras `conv1`)", "fire2": "`fire2`", "fire3": "`fire3`",
                 "fire4": "`fire4`", "fire5": "`fire5`"}
@@ -92,4 +94,77 @@ CAT_GONE = 0.05      # por debajo, «ya casi no ve un gato»
 
 def estilo_cpu():
     total = runs.texture().cpu_seconds + runs.transfer().cpu_seconds
+    return spanish.decimal(total, 0)
+
+
+# --- «Lo que imagina SqueezeNet» (cnnviz.imagenet.class_runs) ------------------------
+
+def _probability(p):
+    """«0,389»; «más de 0,999»; «menos de 0,001»."""
+    if p > 0.9995:
+        return "más de 0,999"
+    if p < 0.0005:
+        return "menos de 0,001"
+    return spanish.decimal(p, 3)
+
+
+def _quoted(label):
+    from ..imagenet.classes import class_name
+    return f"«{class_name(label)}»"
+
+
+def clases_parametros():
+    from ..imagenet import class_runs as c
+    return (f"{c.CLASS_STEPS} pasos sobre imágenes de {c.CLASS_SIZE}×{c.CLASS_SIZE} píxeles, "
+            f"con desplazamientos de hasta {c.JITTER} píxeles, un desenfoque gaussiano "
+            f"(σ = {spanish.decimal(c.BLUR_SIGMA, 1)} píxeles) cada {c.BLUR_EVERY} pasos y "
+            f"una penalización L2 de peso {spanish.decimal(c.CLASS_L2, 1)}")
+
+
+def clases_resumen():
+    from ..imagenet import class_runs as c
+    result = c.class_images()
+    names = [_quoted(k) for k in c.CLASSES]
+    if not all(int(t) == k for t, k in zip(result.top1, c.CLASSES)):
+        wrong = [n for n, t, k in zip(names, result.top1, c.CLASSES) if int(t) != k]
+        return (f"En las imágenes de {_list(wrong)}, la clase más probable según la red no es "
+                "la que se buscaba: la regularización la frena.")
+    low = float(result.probs.min())
+    text = (f"En las {len(names)} imágenes, la clase buscada es la más probable de las 1000 "
+            f"para SqueezeNet, con una probabilidad de {_probability(low)} en la que menos")
+    if low > 0.9:
+        return text + ": para la red, cada imagen es casi con seguridad de su clase."
+    return text + "."
+
+
+def deepdream_resumen():
+    from ..imagenet import class_runs as c
+    energy = c.dream().energy
+    ratio = energy[-1] / energy[0]
+    if ratio < 2:
+        raise ValueError(f"DeepDream apenas sube la energía de la capa: ×{ratio}")
+    return (f"En {c.DREAM_STEPS} pasos, la media del cuadrado de los mapas de `{c.DREAM_LAYER}` "
+            f"se multiplica por {spanish.decimal(ratio, 0)}: la foto cambia para que esa capa "
+            "responda mucho más a lo que ya veía.")
+
+
+def adversario_resumen():
+    from ..imagenet import class_runs as c
+    result = c.adversarial_example()
+    if result.new_label == result.label or result.linf > c.EPS:
+        raise ValueError("el ejemplo adversario no cambia la clase o se pasa del límite")
+    changed = float((result.attacked != result.original).mean())
+    return (f"SqueezeNet clasifica la foto como {_quoted(result.label)} con probabilidad "
+            f"{_probability(result.p_original[result.label])}. Tras cambiar el "
+            f"{spanish.percent(changed, 0)} de los valores de sus píxeles, ninguno en más de "
+            f"{result.linf} niveles de 255 (L∞ = {result.linf}/255), la clase más probable pasa a "
+            f"ser {_quoted(result.new_label)}, con probabilidad "
+            f"{_probability(result.p_attacked[result.new_label])}, y la de "
+            f"{_quoted(result.label)} baja a {_probability(result.p_attacked[result.label])}.")
+
+
+def clases_cpu():
+    from ..imagenet import class_runs as c
+    total = (c.class_images().cpu_seconds + c.dream().cpu_seconds
+             + c.adversarial_example().cpu_seconds)
     return spanish.decimal(total, 0)
