@@ -31,6 +31,13 @@ EXPECTED_PANELS = {
     "smoothgrad": 12,        # 4 dígitos × (dígito, saliencia, SmoothGrad)
     "borrado": 1,
     "cordura_curvas": 1,
+    "estilo_textura": 3,         # textura, ruido de partida, sintetizada
+    "estilo_transferencia": 3,   # contenido, estilo, resultado
+    "estilo_rejilla": 4,         # un resultado por peso del estilo
+    "estilo_curvas": 2,          # textura y transferencia
+    "clases_squeezenet": 4,      # una imagen por clase
+    "deepdream": 2,              # foto y sueño
+    "adversario": 3,             # original, diferencia, atacada
 }
 
 

@@ -14,7 +14,7 @@ valores (``cnnviz.site.facts``).
 from dataclasses import dataclass
 from typing import Callable
 
-from . import atribucion, bordes, convolucion, teoria, visualizacion
+from . import atribucion, bordes, clases, convolucion, estilo, teoria, visualizacion
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,42 @@ _SPECS += [
     FigureSpec("cordura_curvas", atribucion.fig_cordura_curvas,
                "Correlación de Spearman media de cada método con su mapa de la red entrenada "
                "según las capas reiniciadas al azar, con el umbral de la prueba", narrow=True),
+]
+
+# Transferencia de estilo con SqueezeNet (optimizaciones en caché de disco: cnnviz.imagenet.style_runs)
+_SPECS += [
+    FigureSpec("estilo_textura", estilo.fig_estilo_textura,
+               "Tres imágenes: una textura de una tinción inmunohistoquímica (glándulas marrones "
+               "sobre un fondo claro con núcleos azules), el ruido aleatorio del que parte la "
+               "síntesis y la textura sintetizada", narrow=True),
+    FigureSpec("estilo_transferencia", estilo.fig_estilo_transferencia,
+               "Tres imágenes: la foto de la gata Chelsea (el contenido), la tinción "
+               "inmunohistoquímica (el estilo) y la foto de la gata repintada con los colores y "
+               "las texturas de la tinción", narrow=True),
+    FigureSpec("estilo_rejilla", estilo.fig_estilo_rejilla,
+               "Cuatro versiones de la foto de la gata con el estilo de la tinción, de menos a "
+               "más peso del estilo, cada una con su pérdida de contenido y de estilo "
+               "finales", narrow=True),
+    FigureSpec("estilo_curvas", estilo.fig_estilo_curvas,
+               "Dos gráficas en escala logarítmica de las pérdidas en cada paso de Adam: la de "
+               "estilo y la de variación total en la síntesis de textura, y las de contenido, "
+               "estilo y variación total en la transferencia de estilo", narrow=True),
+]
+
+# Lo que imagina SqueezeNet (resultados en caché de disco: cnnviz.imagenet.class_runs)
+_SPECS += [
+    FigureSpec("clases_squeezenet", clases.fig_clases_squeezenet,
+               "Cuatro imágenes sintéticas de colores saturados sobre fondo gris, cada una la que "
+               "maximiza la puntuación de una clase de ImageNet (flamenco, tarántula, volcán y "
+               "piña), con su nombre y la probabilidad que le da SqueezeNet", narrow=True),
+    FigureSpec("deepdream", clases.fig_deepdream,
+               "La foto de la gata Chelsea y su versión de DeepDream, con superpuestos por toda "
+               "la foto patrones que la red exagera", narrow=True),
+    FigureSpec("adversario", clases.fig_adversario,
+               "Tres imágenes: la foto de una taza de café con la clase que le da SqueezeNet y su "
+               "probabilidad, la diferencia entre la foto atacada y la original amplificada (gris "
+               "es cero) y la foto atacada, igual a simple vista, con su nueva clase y su "
+               "probabilidad", narrow=True),
 ]
 
 FIGURES = {spec.name: spec for spec in _SPECS}

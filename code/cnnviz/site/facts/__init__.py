@@ -15,9 +15,9 @@ repetido hace fallar la construcción.
 
 def _modules():
     """Los módulos de datos, uno por página o tema. Añade aquí los nuevos."""
-    from . import bordes, general, teoria, visualizacion
+    from . import bordes, estilo, general, teoria, visualizacion
 
-    return (general, teoria, bordes, visualizacion)
+    return (general, teoria, bordes, visualizacion, estilo)
 
 
 def _registry(modules):
