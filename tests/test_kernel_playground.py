@@ -129,8 +129,10 @@ def png_bytes(array, mode):
 
 
 def upload(page, name, data, mime):
+    """Elige un archivo (bytes o ruta) con el botón y espera a que se haya leído."""
     before = int(page.locator("#banco-nucleos").get_attribute("data-cargas") or 0)
-    page.set_input_files("#kb-archivo", files=[{"name": name, "mimeType": mime, "buffer": data}])
+    files = data if not isinstance(data, bytes) else [{"name": name, "mimeType": mime, "buffer": data}]
+    page.set_input_files("#kb-archivo", files=files)
     page.wait_for_function(f"Number(document.getElementById('banco-nucleos').dataset.cargas) > {before}",
                            timeout=60_000)
 
@@ -192,27 +194,31 @@ def test_bad_input_keeps_working(site_page):
     assert not page.watch.external_requests
 
 
-def test_huge_photo_is_downscaled_without_freezing(site_page):
-    """Una foto de 50 megapíxeles se reduce a 512 de lado; el hilo principal no se congela."""
+def test_huge_photo_is_downscaled_without_freezing(site_page, tmp_path):
+    """Una foto de 50 megapíxeles se reduce a 512 de lado; el hilo principal no se congela.
+
+    La foto se pasa como archivo (no como bytes, que Playwright decodificaría en
+    el hilo principal de la página).
+    """
     page = site_page
     open_playground(page)
     h, w = 6124, 8165   # 50,0 megapíxeles
     y, x = np.mgrid[0:h:8, 0:w:8]
     small = ((x // 40 + y // 40) % 2 * 200 + 20).astype(np.uint8)
     big = np.asarray(Image.fromarray(small).resize((w, h), Image.NEAREST))
-    buffer = io.BytesIO()
-    Image.fromarray(big).save(buffer, format="JPEG", quality=80)
+    path = tmp_path / "enorme.jpg"
+    Image.fromarray(big).save(path, format="JPEG", quality=80)
     page.evaluate("""() => {
         window.__largas = [];
         new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__largas.push(e.duration); })
             .observe({type: "longtask"});
     }""")
-    upload(page, "enorme.jpg", buffer.getvalue(), "image/jpeg")
+    upload(page, "enorme.jpg", path, "image/jpeg")
     assert "8165×6124" in notice(page) and "512×384" in notice(page)
     state = page.evaluate("({a: window.bancoNucleos.estado.imagen.ancho, h: window.bancoNucleos.estado.imagen.alto})")
     assert (state["a"], state["h"]) == (512, 384)
     longest = max(page.evaluate("window.__largas"), default=0)
-    assert longest < 500, f"el hilo principal se bloqueó {longest:.0f} ms"
+    assert longest <= 150, f"el hilo principal se bloqueó {longest:.0f} ms"
     assert not page.watch.console_errors
 
 
@@ -243,7 +249,8 @@ def test_drop_and_keyboard(site_page):
     page.keyboard.press("Alt+ArrowRight")
     assert page.evaluate("document.activeElement.id") == "kb-peso-1"
     unnamed = page.evaluate("""() => [...document.querySelectorAll('#banco-nucleos input, #banco-nucleos select, #banco-nucleos button')]
-        .filter((e) => !e.hidden && !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map((e) => e.id)""")
+        .filter((e) => !e.hidden && !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                 && !(e.tagName === 'BUTTON' && e.textContent.trim())).map((e) => e.id)""")
     assert unnamed == []
 
 
