@@ -11,7 +11,7 @@
 """
 
 import io
-import json
+import os
 
 import numpy as np
 import pytest
@@ -20,7 +20,7 @@ from PIL import Image
 
 from cnnviz.filters import LAPLACIAN, SOBEL_X, SOBEL_Y, apply_filters
 from cnnviz.kernel_photo import PHOTO_PATH, photo_levels, png_levels
-from conftest import SCREENSHOT_DIR
+from conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOT_DIR
 
 TOL = 1e-5
 PAGE = "filtros-bordes/"
@@ -276,3 +276,29 @@ def test_layout_and_screenshots(browser, served_site, width, scheme):
     SCREENSHOT_DIR.mkdir(exist_ok=True)
     page.locator("#banco-nucleos").screenshot(path=SCREENSHOT_DIR / f"banco-nucleos-{width}-{scheme}.png")
     context.close()
+
+
+def test_camera_with_fake_device(served_site):
+    """Con la cámara falsa de Chromium: abrir, tomar la foto, filtrarla y cerrar."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"falta {CHROMIUM}")
+    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
+        context = browser.new_context(base_url=served_site)
+        context.grant_permissions(["camera"])
+        page = context.new_page()
+        open_playground(page)
+        page.click("#kb-camara")
+        page.wait_for_function("document.getElementById('kb-video').videoWidth > 0", timeout=20_000)
+        page.click("#kb-capturar")
+        source = page.locator("#kb-fuente").inner_text()
+        assert "la cámara" in source
+        image = page.evaluate("({a: bancoNucleos.estado.imagen.ancho, h: bancoNucleos.estado.imagen.alto})")
+        assert max(image["a"], image["h"]) <= 512
+        assert page.evaluate("bancoNucleos.estado.ultimo.ancho") == image["a"] - 2
+        page.click("#kb-camara")   # cerrar
+        assert page.locator("#kb-video").is_hidden()
+        browser.close()
