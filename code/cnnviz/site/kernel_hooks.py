@@ -14,7 +14,7 @@ from mkdocs.structure.files import File
 def _key():
     deps = importlib.import_module("cnnviz.deps")
     cache = importlib.import_module("cnnviz.cache")
-    digest, modules = deps.function_digest("cnnviz.kernel_photo", "photo_png")
+    digest, _ = deps.function_digest("cnnviz.kernel_photo", "photo_png")
     text = "\0".join(["1", digest, cache.library_versions()])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
