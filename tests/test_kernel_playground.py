@@ -122,6 +122,36 @@ def test_page_photo_output_matches_pytorch(site_page):
     assert "valores de" in text and "negro" in text
 
 
+def test_weights_parsing_and_kernel_errors(site_page):
+    """Pesos escritos a la española o como fracciones; núcleos imposibles dan un mensaje claro."""
+    open_playground(site_page)
+    out = site_page.evaluate("""async () => {
+        const b = await import(new URL("../filtros/js/banco.js", location.href).href);
+        const m = await import(new URL("../filtros/js/nucleos.js", location.href).href);
+        const pesos = ["−1", "-2", "0,5", "0.25", " 1/9 ", "−3/4", ",5", "1/0", "abc", "1,2,3", "", "2/3/4"]
+            .map((t) => [t, b.leerPeso(t)]);
+        const errores = [];
+        for (const f of [() => m.filtrar(new Float32Array(16), 4, 4, [1, 2], 3),
+                         () => m.filtrar(new Float32Array(4), 2, 2, Array(9).fill(0), 3),
+                         () => m.filtrar(new Float32Array(16), 4, 4, Array(16).fill(0), 4),
+                         () => m.filtrar(new Float32Array(16), 4, 4, [0, 0, 0, 0, NaN, 0, 0, 0, 0], 3)]) {
+            try { f(); errores.push(null); } catch (e) { errores.push(e.message); }
+        }
+        return {pesos, errores};
+    }""")
+    parsed = dict(out["pesos"])
+    assert parsed["−1"] == -1 and parsed["-2"] == -2 and parsed["0,5"] == 0.5 and parsed["0.25"] == 0.25
+    assert parsed[" 1/9 "] == pytest.approx(1 / 9, abs=0) and parsed["−3/4"] == -0.75 and parsed[",5"] == 0.5
+    for bad in ["1/0", "abc", "1,2,3", "", "2/3/4"]:
+        assert parsed[bad] is None or np.isnan(parsed[bad]), bad
+    assert out["errores"] == [
+        "un núcleo de 3×3 tiene 9 pesos; llegaron 2",
+        "la imagen (2×2) es menor que el núcleo (3×3)",
+        "el núcleo debe ser de 3×3 o 5×5; llegó 4×4",
+        "el peso de la fila 2, columna 2 no es un número",
+    ]
+
+
 def png_bytes(array, mode):
     buffer = io.BytesIO()
     Image.fromarray(array, mode=mode).save(buffer, format="PNG")
