@@ -320,9 +320,10 @@ def test_camera_with_fake_device(served_site):
         context = browser.new_context(base_url=served_site)
         context.grant_permissions(["camera"])
         page = context.new_page()
+        page.set_default_timeout(60_000)   # la máquina puede estar ocupada
         open_playground(page)
         page.click("#kb-camara")
-        page.wait_for_function("document.getElementById('kb-video').videoWidth > 0", timeout=20_000)
+        page.wait_for_function("document.getElementById('kb-video').videoWidth > 0")
         page.click("#kb-capturar")
         source = page.locator("#kb-fuente").inner_text()
         assert "la cámara" in source
