@@ -5,7 +5,7 @@ from matplotlib.figure import Figure
 
 from cnnviz.figures import FIGURES
 from cnnviz.figures.style import Variant, use_variant
-from cnnviz.site.figure_build import FigureError, render_figure
+from cnnviz.site.build.figure_build import FigureError, render_figure
 
 # Paneles visibles (ejes con contenido) que debe tener cada figura
 EXPECTED_PANELS = {

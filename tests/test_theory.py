@@ -17,7 +17,7 @@ from cnnviz.layer_math import (PADDING_INPUT, PADDING_KERNEL, channel_contributi
                                conv_params, gradient_receptive_field, linear_params,
                                output_size, receptive_fields, spatial_layers)
 from cnnviz.model import DigitCNN, Net, layer_trace
-from cnnviz.site import facts_teoria
+from cnnviz.site.facts import teoria as facts_teoria
 
 N = spanish.integer
 

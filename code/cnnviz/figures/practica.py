@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .style import LAYER_COLORS, hide_ticks, new_figure, to_numpy
+from ..spanish import integer
+from .style import LAYER_COLORS, hide_ticks, new_figure, num, to_numpy
 
 
 def fig_feature_maps(maps, titles, suptitle, cmap="gray", symmetric=True):
@@ -63,7 +64,7 @@ def fig_per_class(per_class):
     fig = new_figure(7, 3.0)
     ax = fig.add_subplot()
     bars = ax.bar(np.arange(len(per_class)), per_class, color=LAYER_COLORS[2])
-    ax.bar_label(bars, labels=[f"{v:.1f}" for v in per_class], fontsize=8)
+    ax.bar_label(bars, labels=[num(v, 1) for v in per_class], fontsize=8)
     ax.set_xticks(np.arange(len(per_class)))
     ax.set_xlabel("clase (dígito)")
     ax.set_ylabel("exactitud (%)")
@@ -175,7 +176,7 @@ def fig_variants(histories):
     val = [histories[n].accuracy["val"][-1] * 100 for n in names]
     ax_acc.barh(y - 0.2, train, height=0.4, color=LAYER_COLORS[0], label="entrenamiento")
     bars = ax_acc.barh(y + 0.2, val, height=0.4, color=LAYER_COLORS[1], label="validación")
-    ax_acc.bar_label(bars, labels=[f"{v:.1f}".replace(".", ",") for v in val], fontsize=8,
+    ax_acc.bar_label(bars, labels=[num(v, 1) for v in val], fontsize=8,
                      padding=2)
     ax_acc.set_yticks(y, names)
     ax_acc.invert_yaxis()
@@ -216,7 +217,7 @@ def fig_shifts(image, shifts):
     for ax, (dy, dx) in zip(np.atleast_1d(fig.subplots(1, len(shifts))), shifts):
         shifted = torch.roll(torch.as_tensor(image), shifts=(dy, dx), dims=(-2, -1))
         ax.imshow(to_numpy(shifted).squeeze(), cmap="gray_r")
-        ax.set_title(f"({dy}, {dx})".replace("-", "−"), fontsize=9)
+        ax.set_title(f"({integer(dy)}, {integer(dx)})", fontsize=9)
         hide_ticks(ax)
     fig.suptitle("Aumento de datos: el mismo dígito desplazado (filas, columnas)")
     return fig
