@@ -290,6 +290,7 @@ def test_privacy_statement_and_no_external_requests(site_page):
     assert "Tu foto no sale de tu equipo" in text
     assert not site_page.watch.external_requests
     assert not site_page.watch.failed_requests
+    assert not site_page.watch.bad_responses
 
 
 @pytest.mark.parametrize("width,scheme", [(1280, "light"), (390, "light"), (390, "dark")])
