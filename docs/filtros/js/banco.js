@@ -205,6 +205,10 @@ function describir(r, ra, escala) {
     gris = `Gris: ${num(desde)} → negro, ${num(hasta)} → blanco`
       + (escala.modo === "recortar" ? "; lo que se sale se recorta." : ", lineal entre medias.");
   }
+  const v = escala.abs ? "|v| = " : "";
+  $("kb-barra-desde").textContent = `${v}${num(desde)}`;
+  $("kb-barra-medio").textContent = num((desde + hasta) / 2);
+  $("kb-barra-hasta").textContent = num(hasta);
   $("kb-rango").textContent = `Salida de ${r.ancho}×${r.alto} píxeles (el núcleo de `
     + `${estado.tamano}×${estado.tamano} no cabe en el borde), valores de ${num(ra.min)} a ${num(ra.max)}. ${gris}`;
   $("kb-salida").setAttribute("aria-label", `Salida del filtro en gris, ${r.ancho}×${r.alto} píxeles, `

@@ -1,7 +1,7 @@
 // Banco de núcleos: leer una imagen del lector (archivo, arrastrar y soltar,
 // cámara) y pasarla a gris. Todo ocurre en este navegador: nada se envía.
-// Una foto grande se reduce al decodificarla (createImageBitmap con
-// resizeWidth), fuera del hilo principal, y una que no es imagen da un
+// La foto se decodifica y, si es grande, se reduce en un trabajador
+// (lector.js), fuera del hilo principal; una que no es imagen da un
 // ErrorImagen con un mensaje en español.
 
 import { LADO_MAXIMO, grisDeRGBA, tamanoReducido } from "./nucleos.js";
@@ -38,47 +38,62 @@ export async function leerArchivo(archivo, lado = LADO_MAXIMO) {
   if (archivo.size > LIMITE_BYTES) {
     throw new ErrorImagen(`${nombre} ocupa ${mb(archivo.size)} MB; el banco admite hasta ${mb(LIMITE_BYTES)} MB.`);
   }
-  const original = await dimensiones(archivo, nombre);
-  const t = tamanoReducido(original.ancho, original.alto, lado);
+  const p = await decodificar(archivo, lado).catch((e) => {
+    if (e instanceof ErrorImagen) throw e;
+    throw new ErrorImagen(`${nombre} ${e.message}: elige una foto PNG, JPEG, WebP o GIF.`);
+  });
+  return conGris(p, { original: p.original });
+}
+
+// Decodificar y reducir: en un trabajador si se puede (no congela la página
+// con una foto enorme); si no, aquí mismo.
+let trabajador = null;
+let siguiente = 0;
+const pendientes = new Map();
+
+function enTrabajador(archivo, lado) {
+  if (!trabajador) {
+    trabajador = new Worker(new URL("./lector.js", import.meta.url), { type: "module" });
+    trabajador.onmessage = ({ data }) => {
+      const p = pendientes.get(data.id);
+      pendientes.delete(data.id);
+      if (data.error) p.rechazar(new Error(data.error));
+      else p.resolver(data);
+    };
+    trabajador.onerror = (e) => {
+      e.preventDefault();
+      for (const p of pendientes.values()) p.rechazar(new TypeError("el trabajador no arrancó"));
+      pendientes.clear();
+      trabajador = false;   // no volver a intentarlo
+    };
+  }
+  return new Promise((resolver, rechazar) => {
+    const id = ++siguiente;
+    pendientes.set(id, { resolver, rechazar });
+    trabajador.postMessage({ id, archivo, lado });
+  });
+}
+
+async function decodificar(archivo, lado) {
+  if (trabajador !== false && typeof Worker !== "undefined" && typeof OffscreenCanvas !== "undefined") {
+    try {
+      return await enTrabajador(archivo, lado);
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;   // el trabajador no arrancó: aquí mismo
+    }
+  }
   let mapa;
   try {
-    // Reducir al decodificar: el navegador lo hace fuera del hilo principal
-    mapa = await createImageBitmap(archivo, t.reducida
-      ? { resizeWidth: t.ancho, resizeHeight: t.alto, resizeQuality: "high" } : {});
+    mapa = await createImageBitmap(archivo);
   } catch {
-    throw new ErrorImagen(`${nombre} no se puede decodificar como imagen: `
-      + "elige una foto PNG, JPEG, WebP o GIF.");
+    throw new Error("no se puede leer como imagen");
   }
   try {
-    const p = pixeles(mapa, mapa.width, mapa.height, lado);
-    return conGris({ ...p, reducida: t.reducida }, { original });
+    const original = { ancho: mapa.width, alto: mapa.height };
+    return { ...pixeles(mapa, mapa.width, mapa.height, lado), original };
   } finally {
     mapa.close();
   }
-}
-
-// Ancho y alto de la imagen sin decodificarla entera (el evento load de <img>
-// llega con la cabecera leída; la decodificación se hace al dibujarla).
-function dimensiones(archivo, nombre) {
-  return new Promise((resolver, rechazar) => {
-    const url = URL.createObjectURL(archivo);
-    const img = new Image();
-    const fin = () => URL.revokeObjectURL(url);
-    img.onload = () => {
-      fin();
-      if (!img.naturalWidth || !img.naturalHeight) {
-        rechazar(new ErrorImagen(`${nombre} no tiene tamaño: elige una foto PNG, JPEG, WebP o GIF.`));
-      } else {
-        resolver({ ancho: img.naturalWidth, alto: img.naturalHeight });
-      }
-    };
-    img.onerror = () => {
-      fin();
-      rechazar(new ErrorImagen(`${nombre} no se puede leer como imagen: `
-        + "elige una foto PNG, JPEG, WebP o GIF."));
-    };
-    img.src = url;
-  });
 }
 
 // Una imagen de la página (URL del mismo sitio) -> lo mismo que leerArchivo.

@@ -23,32 +23,32 @@ export const PREAJUSTES = {
   caja: {
     nombre: "Caja (media de 3×3)", tamano: 3,
     valores: Array(9).fill(1 / 9),
-    nota: "Suaviza: cada píxel pasa a ser la media de sus vecinos. Paso bajo: los pesos suman 1.",
+    nota: "Suaviza: cada píxel pasa a ser la media de sus vecinos. Paso bajo.",
   },
   gaussiano: {
     nombre: "Gaussiano de 3×3", tamano: 3,
     valores: [1, 2, 1, 2, 4, 2, 1, 2, 1].map((v) => v / 16),
-    nota: "Suaviza dando más peso a los vecinos cercanos. Paso bajo: los pesos suman 1.",
+    nota: "Suaviza dando más peso a los vecinos cercanos. Paso bajo.",
   },
   realce: {
     nombre: "Realce (enfocar)", tamano: 3,
     valores: [0, -1, 0, -1, 5, -1, 0, -1, 0],
-    nota: "La imagen más su laplaciano: los bordes se acentúan. Los pesos suman 1.",
+    nota: "La imagen más su laplaciano: los bordes se acentúan.",
   },
   sobel_x: {
     nombre: "Sobel x (bordes verticales)", tamano: 3,
     valores: [-1, 0, 1, -2, 0, 2, -1, 0, 1],
-    nota: "Derivada de izquierda a derecha. Paso alto: los pesos suman 0.",
+    nota: "Derivada de izquierda a derecha. Paso alto.",
   },
   sobel_y: {
     nombre: "Sobel y (bordes horizontales)", tamano: 3,
     valores: [-1, -2, -1, 0, 0, 0, 1, 2, 1],
-    nota: "Derivada de arriba abajo (la traspuesta de Sobel x). Paso alto: los pesos suman 0.",
+    nota: "Derivada de arriba abajo (la traspuesta de Sobel x). Paso alto.",
   },
   laplaciano: {
     nombre: "Laplaciano", tamano: 3,
     valores: [0, -1, 0, -1, 4, -1, 0, -1, 0],
-    nota: "Compara cada píxel con sus cuatro vecinos. Paso alto: los pesos suman 0.",
+    nota: "Compara cada píxel con sus cuatro vecinos. Paso alto.",
   },
   caja5: {
     nombre: "Caja de 5×5", tamano: 5,
@@ -58,7 +58,7 @@ export const PREAJUSTES = {
   gaussiano5: {
     nombre: "Gaussiano de 5×5", tamano: 5,
     valores: binomial5.flatMap((a) => binomial5.map((b) => (a * b) / 256)),
-    nota: "Suavizado gaussiano más ancho (pesos binomiales, suman 1).",
+    nota: "Suavizado gaussiano más ancho (pesos binomiales). Paso bajo.",
   },
 };
 
