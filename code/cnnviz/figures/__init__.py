@@ -14,7 +14,7 @@ valores (``cnnviz.site.facts``).
 from dataclasses import dataclass
 from typing import Callable
 
-from . import atribucion, bordes, clases, convolucion, estilo, teoria, visualizacion
+from . import atribucion, bordes, clases, convolucion, estilo, squeezenet, teoria, visualizacion
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,36 @@ _SPECS += [
     FigureSpec("cordura_curvas", atribucion.fig_cordura_curvas,
                "Correlación de Spearman media de cada método con su mapa de la red entrenada "
                "según las capas reiniciadas al azar, con el umbral de la prueba", narrow=True),
+]
+
+# SqueezeNet sobre fotos (docs/visualizacion/squeezenet.md)
+_SPECS += [
+    FigureSpec("sq_top5", squeezenet.fig_top5,
+               "Seis fotos (taza de café, gata, moto, fotógrafo, astronauta y cohete), cada una "
+               "junto a una barra por cada una de sus cinco clases de ImageNet más probables según "
+               "SqueezeNet, con el nombre de la clase en español y su probabilidad", narrow=True),
+    FigureSpec("sq_filtros_conv1", squeezenet.fig_filtros_conv1,
+               "Los 64 filtros de 3×3 de la primera capa de SqueezeNet dibujados en color (gris "
+               "medio es peso 0), en una cuadrícula de 8×8; un marco azul señala los que miden "
+               "como filtros de color y uno naranja los de borde orientado", narrow=True),
+    FigureSpec("sq_parametros", squeezenet.fig_parametros,
+               "Barras horizontales con el número de parámetros de cada etapa de SqueezeNet, de "
+               "conv1 a conv10, con la forma de la salida de cada una", narrow=True),
+    FigureSpec("sq_mapas", squeezenet.fig_mapas,
+               "La foto de la gata y, para conv1, fire3, fire5 y fire9, los tres mapas de "
+               "activación con mayor media, cada vez más pequeños", narrow=True),
+    FigureSpec("sq_gradcam_clases", squeezenet.fig_gradcam_clases,
+               "Una foto doble, la gata a la izquierda y la taza de café a la derecha, y el mapa "
+               "de Grad-CAM de la clase gato egipcio y el de la clase café expreso sobre ella, "
+               "con el porcentaje de cada mapa que cae en la mitad izquierda", narrow=True),
+    FigureSpec("sq_atribucion", squeezenet.fig_atribucion,
+               "Tres fotos (café, gata y moto) con la clase más probable, su mapa de saliencia, "
+               "el de gradientes integrados y el de Grad-CAM sobre la foto", narrow=True),
+    FigureSpec("sq_cordura", squeezenet.fig_cordura,
+               "Prueba de aleatorización en SqueezeNet con la foto de la gata: la saliencia y el "
+               "Grad-CAM de la red entrenada y con conv10, fire9 y fire8 reiniciadas al azar en "
+               "cascada, con la correlación de Spearman de cada mapa con el de la red entrenada",
+               narrow=True),
 ]
 
 # Transferencia de estilo con SqueezeNet (optimizaciones en caché de disco: cnnviz.imagenet.style_runs)
