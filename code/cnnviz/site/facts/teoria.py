@@ -201,7 +201,7 @@ def _math(x, places=4):
 
 def inicializacion_resumen():
     """La desviación típica tras 10 capas conv + ReLU con cada inicialización."""
-    from ..initialization import activation_stds
+    from ...initialization import activation_stds
     default, he = activation_stds("pytorch"), activation_stds("he")
     depth = len(default)
     factor = (default[-1] / default[0]) ** (1 / (depth - 1))
