@@ -9,7 +9,7 @@ función lanza un error y la construcción falla en lugar de publicar algo falso
 
 from .. import spanish
 from ..model import Net, layer_trace
-from . import facts_bordes, facts_teoria, facts_visualizacion
+from . import facts_bordes, facts_squeezenet, facts_teoria, facts_visualizacion
 
 
 def tabla_net():
@@ -191,7 +191,7 @@ FACTS.update({f.__name__: f for f in (
     cordura_resultado, cordura_guiada_fc, cordura_integrados_fc, cordura_y_borrado)})
 
 # Datos de teoría, bordes y visualización, cada uno en su módulo
-for _module in (facts_teoria, facts_bordes, facts_visualizacion):
+for _module in (facts_teoria, facts_bordes, facts_visualizacion, facts_squeezenet):
     for _name in _module.__all__:
         if _name in FACTS:
             raise RuntimeError(f"el dato «{_name}» está definido dos veces")
