@@ -38,7 +38,7 @@ def sq_parametros():
 def sq_alexnet():
     ratio = ALEXNET_PARAMS / _total()
     return (f"AlexNet tiene {N(ALEXNET_PARAMS)} parámetros (unos {_millions(ALEXNET_PARAMS, 0)}); "
-            f"SqueezeNet 1.1, {N(_total())} (unos {_millions(_total())}): "
+            f"SqueezeNet, {N(_total())} (unos {_millions(_total())}): "
             f"{spanish.decimal(ratio, 0)} veces menos")
 
 
