@@ -5,7 +5,7 @@ from matplotlib.figure import Figure
 
 from cnnviz.figures import FIGURES
 from cnnviz.figures.style import Variant, use_variant
-from cnnviz.site.figure_build import FigureError, render_figure
+from cnnviz.site.build.figure_build import FigureError, render_figure
 
 # Paneles visibles (ejes con contenido) que debe tener cada figura
 EXPECTED_PANELS = {
@@ -31,6 +31,13 @@ EXPECTED_PANELS = {
     "smoothgrad": 12,        # 4 dígitos × (dígito, saliencia, SmoothGrad)
     "borrado": 1,
     "cordura_curvas": 1,
+    "sq_top5": 12,           # 6 fotos × (foto, barras)
+    "sq_filtros_conv1": 64,
+    "sq_parametros": 1,
+    "sq_mapas": 13,          # foto + 4 etapas × 3 canales
+    "sq_gradcam_clases": 3,  # foto doble + 2 clases
+    "sq_atribucion": 12,     # 3 fotos × (foto, saliencia, integrados, Grad-CAM)
+    "sq_cordura": 8,         # (saliencia, Grad-CAM) × (entrenada + 3 pasos)
     "estilo_textura": 3,         # textura, ruido de partida, sintetizada
     "estilo_transferencia": 3,   # contenido, estilo, resultado
     "estilo_rejilla": 4,         # un resultado por peso del estilo

@@ -92,7 +92,7 @@ def test_caffe_input_is_preprocess_on_a_227_photo():
 def test_page_claims_on_squeezenet():
     from cnnviz.imagenet import class_runs as runs
     from cnnviz.imagenet import classify
-    from cnnviz.site import facts_estilo
+    from cnnviz.site.facts import estilo as facts_estilo
 
     classes = runs.class_images()
     assert [int(t) for t in classes.top1] == list(runs.CLASSES)

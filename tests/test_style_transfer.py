@@ -261,7 +261,7 @@ def test_page_claims_on_the_figures():
     """Las curvas de la transferencia empiezan con pérdida de contenido 0 (se parte de la
     foto) y las frases de la página se pueden redactar con los resultados."""
     from cnnviz.imagenet import style_runs as runs
-    from cnnviz.site import facts_estilo
+    from cnnviz.site.facts import estilo as facts_estilo
 
     result = runs.transfer()
     np.testing.assert_allclose(result.losses["content"][0], 0, atol=1e-6)

@@ -21,15 +21,15 @@ from scipy.spatial.distance import cdist
 
 from .data import load_mnist_split
 from .features.activations import activation_maps
-from .features.actmax import channel_objective, class_objective, maximize
+from .features.actmax import (channel_objective, class_objective, maximize, neuron_objective,
+                               top_activations)
 from .features.embedding import embed_2d, feature_vectors
-from .features.occlusion import occlusion_scores
+from .features.occlusion import OCCLUSION_PATCH, occlusion_scores
 from .features.saliency import guided_backprop, saliency
 from .training import trained_model
 
 # Dígitos de ejemplo (sus clases) y parámetros de cada método
 EXAMPLE_CLASSES = (0, 2, 4, 7)
-OCCLUSION_PATCH = 8
 CHANNEL_L2 = 0.1          # los canales responden menos que los logits: menos L2
 N_CHANNELS = 16
 NEAR_ZERO = 0.1           # activación media por debajo de la cual un canal «apenas responde»
@@ -344,6 +344,57 @@ def actmax_channels():
         with torch.no_grad():
             values = objective(images).numpy()
     return ChannelImages(images, values)
+
+
+# Ventana de la entrada que ve una neurona de conv2 (campo receptivo): conv1 de 5×5
+# con relleno 2, pooling de 2×2 y conv2 de 3×3 con relleno 1 dan 10×10 píxeles; la
+# neurona (i, j) de la salida de 14×14 ve las filas 2i − 4 … 2i + 5
+CONV2_FIELD = 10
+TOP_PATCHES = 3
+
+
+def conv2_window(image, i, j):
+    """Los 10×10 píxeles (de 0 a 1) que ve la neurona (i, j) de conv2; fuera de la
+    imagen, negro. ``image``: (28, 28) en intensidades."""
+    padded = np.pad(image, 4)                       # 4 píxeles de negro alrededor
+    return padded[2 * i:2 * i + CONV2_FIELD, 2 * j:2 * j + CONV2_FIELD]
+
+
+@dataclass(frozen=True)
+class ChannelExamples:
+    centre_images: torch.Tensor   # (16, 1, 28, 28) sintéticas que maximizan la neurona central
+    centre_values: np.ndarray     # (16,) valor que alcanza en ellas la neurona central
+    real_centre: np.ndarray       # (16,) máximo de la neurona central en los dígitos de prueba
+    real_mean: np.ndarray         # (16,) máxima activación media de un dígito de prueba
+    top_values: np.ndarray        # (16, 3) las neuronas del canal más activadas en prueba
+    top_digits: np.ndarray        # (16, 3) clase real del dígito de cada una
+    patches: np.ndarray           # (16, 3, 10, 10) lo que ve cada una (de 0 a 1)
+
+
+@lru_cache(maxsize=1)
+def channel_examples():
+    """Neurona central de cada canal de conv2: imagen sintética y los dígitos de prueba
+    que más activan el canal (los «ejemplos del conjunto de datos», Olah et al., 2017).
+    Todo antes de ReLU, como la maximización."""
+    net, data = model(), split()
+    channels = range(N_CHANNELS)
+    centre = neuron_objective(net, "conv2", channels)
+    mean = channel_objective(net, "conv2", channels)
+    with one_thread():
+        images, _ = maximize(centre, N_CHANNELS, l2=CHANNEL_L2, bounds=bounds())
+        with torch.no_grad():
+            values = centre(images).numpy()
+            maps = mean.upto(data.x_test)[:, :N_CHANNELS]           # (N, 16, 14, 14)
+            real_centre = maps[:, :, 7, 7].amax(0).numpy()
+            real_mean = maps.mean(dim=(2, 3)).amax(0).numpy()
+            tops = [top_activations(net, data.x_test, "conv2", c, TOP_PATCHES) for c in channels]
+    intensity = pixels(data.x_test)
+    labels = data.y_test.numpy()
+    return ChannelExamples(
+        images, values, real_centre, real_mean,
+        np.array([[v for v, *_ in top] for top in tops]),
+        np.array([[labels[n] for _, n, _, _ in top] for top in tops]),
+        np.array([[conv2_window(intensity[n], i, j) for _, n, i, j in top] for top in tops]))
 
 
 # --- Convolución con varios canales de entrada (teoría) ------------------------

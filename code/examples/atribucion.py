@@ -79,8 +79,16 @@ for name in sorted(areas, key=areas.get):
 
 # --8<-- [start:sanity]
 summary = sanity_check(model, digits, labels, methods)
-print(f"{'Spearman medio, al azar:':24} {'fc':>5} {'+conv2':>7} {'+conv1':>7}")
+print(f"{'Spearman medio de |mapa|:':26} {'fc':>5} {'+conv2':>7} {'+conv1':>7}")
 for name, (means, passes) in summary.items():
-    print(f"{NAMES[name]:24} {number(means[0], 2):>5} {number(means[1], 2):>7} {number(means[2], 2):>7}   "
-          f"{'pasa' if passes else 'no pasa'}")
+    print(f"{NAMES[name]:26} {number(means[0], 2):>5} {number(means[1], 2):>7} "
+          f"{number(means[2], 2):>7}   {'pasa' if passes else 'no pasa'}")
+
+# Los dos mapas con signo, comparados también con su signo (solo fc al azar)
+print("Spearman medio con signo, fc al azar:")
+for name in ("integrados", "oclusion"):
+    trained = methods[name](model, digits, labels)
+    shuffled = methods[name](randomize(model, ("fc",)), digits, labels)
+    rho = [spearmanr(a.flatten(), b.flatten()).statistic for a, b in zip(trained, shuffled)]
+    print(f"  {NAMES[name]:24} {number(np.mean(rho), 2):>5}")
 # --8<-- [end:sanity]

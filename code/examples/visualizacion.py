@@ -39,16 +39,31 @@ for name, fmaps in maps.items():
 # --8<-- [end:activations]
 
 # --8<-- [start:embedding]
-with torch.no_grad():
-    features = model.features(split.x_test[:300]).numpy()    # (300, 1568)
-labels = split.y_test[:300].numpy()
-for method in ("pca", "tsne"):
-    points = embed_2d(features, method)                        # (300, 2)
-    # ¿Es de la misma clase el punto más cercano de cada punto en el plano?
-    dist = ((points[:, None] - points[None]) ** 2).sum(-1)
+from scipy.spatial.distance import cdist
+from sklearn.decomposition import PCA
+
+with torch.no_grad():   # los 1000 dígitos de la figura, de 500 en 500 como ella
+    features = torch.cat([model.features(split.x_test[i:i + 500])
+                          for i in range(0, 1000, 500)]).numpy()   # (1000, 1568)
+labels = split.y_test.numpy()
+
+
+def nearest_same(points):
+    """Fracción de puntos cuyo vecino más cercano es de su misma clase."""
+    dist = cdist(points, points, "sqeuclidean")
     np.fill_diagonal(dist, np.inf)
-    same = (labels[dist.argmin(1)] == labels).mean()
-    print(f"{method:4}: el vecino más cercano es de la misma clase el {percent(same, 0)} de las veces")
+    return (labels[dist.argmin(1)] == labels).mean()
+
+
+kept = PCA(n_components=50).fit(features.astype(np.float64)).explained_variance_ratio_
+print(f"varianza que conservan 2 componentes: {percent(kept[:2].sum(), 0)}; "
+      f"las 50 que recibe t-SNE: {percent(kept.sum(), 0)}")
+spaces = {"píxeles (784)": split.x_test.flatten(1).numpy(),   # referencia, sin la red
+          "vector (1568)": features,
+          "PCA (2)": embed_2d(features, "pca"),
+          "t-SNE (2)": embed_2d(features, "tsne")}
+for name, points in spaces.items():
+    print(f"{name:14} vecino más cercano de la misma clase: {percent(nearest_same(points), 0)}")
 # --8<-- [end:embedding]
 
 # --8<-- [start:occlusion]
@@ -80,3 +95,23 @@ print(f"puntuación media al empezar: {number(start.mean().item(), 2)}")
 print(f"puntuación media al terminar: {number(history[-1], 2)}")
 print("clase predicha para cada imagen:", model(images).argmax(1).tolist())
 # --8<-- [end:actmax]
+
+# --8<-- [start:actmax_channels]
+channels = range(16)
+mean_objective = channel_objective(model, "conv2", channels)
+centre_objective = neuron_objective(model, "conv2", channels)
+with torch.no_grad():   # lo mismo con los 1000 dígitos de prueba, antes de ReLU
+    real = mean_objective.upto(split.x_test)[:, :16]        # (1000, 16, 14, 14)
+best_real = {"media del mapa": real.mean(dim=(2, 3)).amax(0),
+             "neurona central": real[:, :, 7, 7].amax(0)}
+white = (1 - split.mean) / split.std
+for name, objective in (("media del mapa", mean_objective),
+                        ("neurona central", centre_objective)):
+    images, _ = maximize(objective, 16, l2=0.1, bounds=(background, white))
+    with torch.no_grad():
+        beaten = (objective(images) > best_real[name]).sum().item()
+    print(f"{name + ':':16} la imagen sintética supera al mejor dígito real en {beaten} de 16 canales")
+value, n, i, j = top_activations(model, split.x_test, "conv2", 0)[0]
+print(f"canal 0: lo activa más un {split.y_test[n].item()} (dígito de prueba n.º {n}), "
+      f"{number(value, 1)} en la neurona ({i}, {j})")
+# --8<-- [end:actmax_channels]

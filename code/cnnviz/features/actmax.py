@@ -32,6 +32,21 @@ def channel_objective(model, layer, channels):
     def objective(x):
         out = upto(x)                                    # (K, C, H, W)
         return out[torch.arange(len(channels)), channels].mean(dim=(1, 2))
+    objective.upto = upto                                # las capas hasta ``layer``
+    return objective
+
+
+def neuron_objective(model, layer, channels, position=None):
+    """Objetivo: una sola neurona, la de ``position`` (fila, columna) del canal
+    ``channels[k]`` de ``layer``, antes de ReLU; por omisión, la del centro."""
+    mean_objective = channel_objective(model, layer, channels)
+    upto = mean_objective.upto
+    channels = torch.as_tensor(channels, dtype=torch.long)
+
+    def objective(x):
+        out = upto(x)                                    # (K, C, H, W)
+        i, j = position or (out.shape[2] // 2, out.shape[3] // 2)
+        return out[torch.arange(len(channels)), channels, i, j]
     return objective
 
 
@@ -75,3 +90,21 @@ def maximize(objective, n, steps=200, lr=0.05, jitter=2, blur_sigma=0.5,
         history.append(value.mean().item())
     return x.detach(), history
 # --8<-- [end:maximize]
+
+
+# --8<-- [start:examples]
+@torch.no_grad()
+def top_activations(model, x, layer, channel, k=3):
+    """Las ``k`` neuronas del canal ``channel`` de ``layer`` (antes de ReLU) que
+    más se activan con las imágenes ``x``, cada una de un dígito distinto.
+
+    Devuelve una lista de (valor, índice del dígito, fila, columna), de mayor a
+    menor valor.
+    """
+    upto = channel_objective(model, layer, [channel]).upto
+    maps = upto(x)[:, channel]                           # (N, H, W)
+    best, where = maps.flatten(1).max(dim=1)             # la mejor neurona de cada dígito
+    order = best.argsort(descending=True)[:k]
+    width = maps.shape[2]
+    return [(best[n].item(), n.item(), *divmod(where[n].item(), width)) for n in order]
+# --8<-- [end:examples]

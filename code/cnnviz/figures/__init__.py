@@ -14,7 +14,7 @@ valores (``cnnviz.site.facts``).
 from dataclasses import dataclass
 from typing import Callable
 
-from . import atribucion, bordes, clases, convolucion, estilo, teoria, visualizacion
+from . import atribucion, bordes, clases, convolucion, estilo, squeezenet, teoria, visualizacion
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,14 @@ _SPECS = [
                "Dos gráficas: ReLU, que vale 0 para x negativo y x para x positivo, y "
                "la función escalón, que vale 0 o 1", narrow=True),
     FigureSpec("cuatro_filtros", teoria.fig_cuatro_filtros,
-               "La foto del cámara, cuatro filtros de 4×4 con una mitad de −1 y otra de "
+               "La foto de un fotógrafo con su cámara, cuatro filtros de 4×4 con una mitad de −1 y otra de "
                "+1 (dos verticales y dos horizontales) y el mapa de características que "
                "produce cada uno sobre la foto", narrow=True),
     FigureSpec("max_pooling", teoria.fig_max_pooling,
                "Max pooling de una matriz de 4×4 a una de 2×2, con los números de cada "
-               "ventana y su máximo en negrita, y el pooling por media global de la misma "
-               "matriz: la suma de sus 16 valores dividida entre 16", narrow=True),
+               "ventana y su máximo en negrita; el average pooling 2×2 de la misma matriz, "
+               "con la media de cada ventana, y su pooling por media global: la suma de sus "
+               "16 valores dividida entre 16", narrow=True),
     FigureSpec("conv_canales", convolucion.fig_conv_canales,
                "Un canal de la segunda capa convolucional de DigitCNN para un dígito 2: "
                "tres de sus canales de entrada con su filtro de 3×3 y lo que aporta cada "
@@ -61,8 +62,16 @@ _SPECS = [
                "píxeles que ve la neurona central de conv1, pool1, conv2 y pool2, con su "
                "lado en píxeles", narrow=True),
     FigureSpec("paso_alto", bordes.fig_paso_alto,
-               "La foto del cámara, la salida del filtro laplaciano en gris (gris medio "
+               "La foto de un fotógrafo con su cámara, la salida del filtro laplaciano en gris (gris medio "
                "es 0) y su valor absoluto", narrow=True),
+    FigureSpec("paso_bajo", bordes.fig_paso_bajo,
+               "Un recorte de 64×64 de la foto del fotógrafo, el mismo recorte suavizado con "
+               "un filtro gaussiano de 3×3 y la diferencia entre los dos en gris (gris medio "
+               "es 0)", narrow=True),
+    FigureSpec("frecuencias", bordes.fig_frecuencias,
+               "Tres curvas de la respuesta en frecuencia, entre 0 y π, de un suavizado "
+               "gaussiano, del laplaciano y de Sobel x, cada una dividida entre su máximo",
+               narrow=True),
     FigureSpec("sobel", bordes.fig_sobel,
                "Foto de una taza de café y las respuestas de Sobel en x y en y (rojo "
                "positivo, azul negativo) y la magnitud del gradiente", narrow=True),
@@ -96,6 +105,12 @@ _SPECS = [
                "Dieciséis imágenes sintéticas que maximizan la activación media de los "
                "canales 0 a 15 de la segunda capa convolucional, cada una con la activación "
                "media que alcanza", narrow=True),
+    FigureSpec("actmax_ejemplos", visualizacion.fig_actmax_ejemplos,
+               "Dieciséis grupos, uno por canal de la segunda capa convolucional: la imagen "
+               "sintética que maximiza su neurona central, recortada a la ventana de 10×10 "
+               "píxeles que ve esa neurona, y las ventanas de los tres dígitos de prueba que "
+               "más activan el canal, con su clase; sobre cada grupo, el valor que alcanza "
+               "la imagen sintética y el mayor de los dígitos reales", narrow=True),
 ]
 
 # Atribución: Grad-CAM, gradientes integrados, SmoothGrad, borrado y prueba de cordura
@@ -120,6 +135,36 @@ _SPECS += [
     FigureSpec("cordura_curvas", atribucion.fig_cordura_curvas,
                "Correlación de Spearman media de cada método con su mapa de la red entrenada "
                "según las capas reiniciadas al azar, con el umbral de la prueba", narrow=True),
+]
+
+# SqueezeNet sobre fotos (docs/visualizacion/squeezenet.md)
+_SPECS += [
+    FigureSpec("sq_top5", squeezenet.fig_top5,
+               "Seis fotos (taza de café, gata, moto, fotógrafo, astronauta y cohete), cada una "
+               "junto a una barra por cada una de sus cinco clases de ImageNet más probables según "
+               "SqueezeNet, con el nombre de la clase en español y su probabilidad", narrow=True),
+    FigureSpec("sq_filtros_conv1", squeezenet.fig_filtros_conv1,
+               "Los 64 filtros de 3×3 de la primera capa de SqueezeNet dibujados en color (gris "
+               "medio es peso 0), en una cuadrícula de 8×8; un marco azul señala los que miden "
+               "como filtros de color y uno naranja los de borde orientado", narrow=True),
+    FigureSpec("sq_parametros", squeezenet.fig_parametros,
+               "Barras horizontales con el número de parámetros de cada etapa de SqueezeNet, de "
+               "conv1 a conv10, con la forma de la salida de cada una", narrow=True),
+    FigureSpec("sq_mapas", squeezenet.fig_mapas,
+               "La foto de la gata y, para conv1, fire3, fire5 y fire9, los tres mapas de "
+               "activación con mayor media, cada vez más pequeños", narrow=True),
+    FigureSpec("sq_gradcam_clases", squeezenet.fig_gradcam_clases,
+               "Una foto doble, la gata a la izquierda y la taza de café a la derecha, y el mapa "
+               "de Grad-CAM de la clase gato egipcio y el de la clase café expreso sobre ella, "
+               "con el porcentaje de cada mapa que cae en la mitad izquierda", narrow=True),
+    FigureSpec("sq_atribucion", squeezenet.fig_atribucion,
+               "Tres fotos (café, gata y moto) con la clase más probable, su mapa de saliencia, "
+               "el de gradientes integrados y el de Grad-CAM sobre la foto", narrow=True),
+    FigureSpec("sq_cordura", squeezenet.fig_cordura,
+               "Prueba de aleatorización en SqueezeNet con la foto de la gata: la saliencia y el "
+               "Grad-CAM de la red entrenada y con conv10, fire9 y fire8 reiniciadas al azar en "
+               "cascada, con la correlación de Spearman de cada mapa con el de la red entrenada",
+               narrow=True),
 ]
 
 # Transferencia de estilo con SqueezeNet (optimizaciones en caché de disco: cnnviz.imagenet.style_runs)

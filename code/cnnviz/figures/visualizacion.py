@@ -6,10 +6,12 @@ sus valores las frases de la página que las describen.
 """
 
 import matplotlib
+import matplotlib.ticker
 import numpy as np
 from matplotlib.patches import Rectangle
 
 from .. import results
+from .scales import scale_bar
 from .style import (current_variant, figure_width, fit_height, hide_ticks, new_figure, num,
                     scheme_colors, title, to_numpy)
 
@@ -63,32 +65,31 @@ def fig_filtros_conv1():
 
 
 def fig_mapas_activacion():
-    """Mapas de activación tras cada conv + ReLU y cada pooling, para 3 dígitos."""
+    """Mapas de activación tras cada conv + ReLU y cada pooling, para 3 dígitos.
+
+    Por dígito, tres filas: la entrada con los mapas de conv1 y pool1, y debajo,
+    a todo el ancho, los 32 mapas de conv2 y los de pool2: así cada mapa de la
+    segunda capa se ve a ≈ 40 px y no a ≈ 20 px.
+    """
     act = results.activations()
     colors = scheme_colors()
     narrow = current_variant().narrow
-    stages = list(act.maps)
-    if narrow:   # por dígito: entrada, conv1, pool1 en una fila; conv2, pool2 en otra
-        fig = new_figure(figure_width(), 10.5)
-        rows = fig.subfigures(len(act.x), 1)
-    else:
-        fig = new_figure(figure_width(), 5.6)
-        rows = fig.subfigures(len(act.x), 1)
+    # Columnas de la cuadrícula de cada etapa: (primera capa, segunda capa)
+    cols = {"relu1": 4, "pool1": 4, "relu2": 8 if narrow else 16, "pool2": 8 if narrow else 16}
+    fig = new_figure(figure_width(), 15.0 if narrow else 12.0)
+    rows = fig.subfigures(len(act.x), 1, hspace=0.02)
     for row, (sub, image, label) in enumerate(zip(rows, act.x, act.y)):
-        if narrow:
-            axes = sub.subplot_mosaic([["in", "relu1", "pool1"], ["relu2", "relu2", "pool2"]],
-                                      width_ratios=[1, 1, 1])
-        else:
-            axes = sub.subplot_mosaic([["in", *stages]], width_ratios=[1, 1.3, 1.3, 2, 2])
+        axes = sub.subplot_mosaic([["in", "relu1", "pool1"], ["relu2"] * 3, ["pool2"] * 3],
+                                  height_ratios=[1.4, 1.0, 1.0] if narrow else [1.6, 0.7, 0.7])
         _show_digit(axes["in"], image, f"un {label.item()}\n(28×28)")
-        for name in stages:
+        for name in act.maps:
             fmaps = act.maps[name][row]                    # (C, H, W)
             c, h, w = fmaps.shape
-            grid = _montage(fmaps, n_cols=4 if c == 16 else 8)
+            grid = _montage(fmaps, n_cols=cols[name])
             ax = axes[name]
             ax.imshow(grid, cmap=VIRIDIS.with_extremes(bad=colors["background"]), vmin=0,
                       vmax=1)
-            ax.set_title(f"{STAGE_LABELS[name]}\n{c} de {h}×{w}")
+            ax.set_title(f"{STAGE_LABELS[name]}: {c} de {h}×{w}")
             hide_ticks(ax)
             for spine in ax.spines.values():
                 spine.set_visible(False)
@@ -157,12 +158,16 @@ def fig_oclusion():
         ax_heat.set_ylim(27.5, -0.5)
         hide_ticks(ax_heat)
         ax_heat.set_title(f"sin parche: {num(occ.original[k], 1)}")
-        bar = fig.colorbar(shown, ax=ax_heat, shrink=0.9, pad=0.03)
-        if not narrow:      # en el teléfono no cabe entre columnas; lo dice el título
-            bar.set_label(f"puntuación de «{digit}»", fontsize=8)
+        # Debajo del mapa, con su propia escala: el título de encima queda libre
+        bar = fig.colorbar(shown, ax=ax_heat, location="bottom", shrink=0.9, pad=0.03,
+                           aspect=12)
+        bar.ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+            lambda value, _: num(value, 0)))
+        bar.ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
     title(fig, f"Oclusión con un parche negro de {patch}×{patch}. Dígito → clase que "
           "predice la red con el peor parche (naranja) y su probabilidad p. Mapa: puntuación "
-          "de la clase real con el parche centrado en cada píxel (×: el peor)")
+          "de la clase real con el parche centrado en cada píxel (×: el peor), cada mapa "
+          "con su propia escala")
     return fit_height(fig)
 
 
@@ -187,6 +192,10 @@ def fig_saliencia():
         if col == 0:
             for r, ax in enumerate((ax_in, ax_sal, ax_gb)):
                 ax.set_ylabel(row_names[r])
+    for r, signed in ((1, False), (2, True)):
+        scale_bar(fig, [axes[3 * block + r, col] for block in range(n_blocks)
+                        for col in range(per_row)], signed=signed,
+                  label="con signo" if signed else "|gradiente|")
     title(fig, "Gradiente de la puntuación de la clase real respecto a cada píxel "
           "(saliencia: claro = grande; guiada: rojo +, azul −; cada mapa con su escala)")
     return fit_height(fig)
@@ -226,3 +235,34 @@ def fig_actmax_canales():
           f"0–{results.N_CHANNELS - 1} de conv2 (bajo el canal: activación media alcanzada)")
     return fit_height(fig)
 
+
+
+def fig_actmax_ejemplos():
+    """Neurona central de 16 canales de conv2: imagen sintética y dígitos reales."""
+    res = results.channel_examples()
+    narrow = current_variant().narrow
+    per_row = 2 if narrow else 4                  # canales por fila
+    n_rows = results.N_CHANNELS // per_row
+    field = results.CONV2_FIELD
+    low = (14 - field) // 2 + 2                   # ventana de la neurona central (7, 7)
+    fig = new_figure(figure_width(), 10.5 if narrow else 5.8)
+    subs = fig.subfigures(n_rows, per_row, wspace=0.04)
+    for k, sub in enumerate(subs.flat):
+        axes = sub.subplots(1, 1 + results.TOP_PATCHES)
+        synthetic = to_numpy(res.centre_images[k, 0])[low:low + field, low:low + field]
+        axes[0].imshow(synthetic, cmap="gray")
+        for spine in axes[0].spines.values():
+            spine.set_edgecolor(HIGHLIGHT)
+            spine.set_linewidth(2)
+        for ax, patch, digit in zip(axes[1:], res.patches[k], res.top_digits[k]):
+            ax.imshow(patch, cmap="gray", vmin=0, vmax=1)
+            ax.set_xlabel(f"un {digit}", fontsize=8, labelpad=1)
+        for ax in axes:
+            hide_ticks(ax)
+        title(sub, f"canal {k}: {num(res.centre_values[k], 1)} frente a "
+              f"{num(res.top_values[k, 0], 1)}", fontsize=8)
+    title(fig, f"Neurona central de conv2 (antes de ReLU), canales 0–{results.N_CHANNELS - 1}: "
+          f"imagen sintética (marco naranja) y los {results.TOP_PATCHES} dígitos de prueba "
+          f"que más activan el canal, cada uno en la ventana de {field}×{field} píxeles que ve "
+          "la neurona; sobre ellos, el valor sintético frente al mayor real")
+    return fit_height(fig)

@@ -44,3 +44,18 @@ def load_photo(name):
     else:
         image = getattr(skimage.data, name)()
     return np.asarray(image, dtype=np.uint8)
+
+
+def side_by_side(left, right, height=300):
+    """Dos fotos juntas en una sola (misma altura): para ver si un mapa separa dos clases."""
+    from skimage.transform import resize
+
+    parts = []
+    for name in (left, right):
+        image = load_photo(name)
+        if image.ndim == 2:
+            image = np.repeat(image[:, :, None], 3, axis=2)
+        width = round(image.shape[1] * height / image.shape[0])
+        parts.append(resize(image, (height, width), order=1, anti_aliasing=True,
+                            preserve_range=True).round().astype(np.uint8))
+    return np.concatenate(parts, axis=1)
