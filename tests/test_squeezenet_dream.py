@@ -111,3 +111,43 @@ def test_page_claims_on_squeezenet():
         assert getattr(facts_estilo, name)()
     total = classes.cpu_seconds + dream.cpu_seconds + adv.cpu_seconds
     assert total < 60
+
+
+# --- Ejercicios de la página ----------------------------------------------------------
+
+def _run_exercise(name):
+    """Ejecuta una sección de las soluciones sola, como al copiarla; devuelve su espacio de nombres."""
+    import contextlib
+    import io
+    import re
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "code/examples/ejercicios_clases.py"
+    source = re.search(rf"# --8<-- \[start:{name}\]\n(.*?)# --8<-- \[end:{name}\]",
+                       path.read_text(), re.S)[1]
+    namespace = {"__name__": "__main__"}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(source, name, "exec"), namespace)
+    return namespace
+
+
+def test_exercise_without_regularization_is_rougher():
+    from cnnviz.imagenet.style import tv_loss
+
+    ns = _run_exercise("sin_regularizar")
+    assert tv_loss(ns["plain"]).item() > 3 * tv_loss(ns["regular"]).item()   # «mucho más rugosa»
+
+
+def test_exercise_one_fgsm_step_changes_the_coffee():
+    from cnnviz.imagenet import class_name
+
+    ns = _run_exercise("fgsm")
+    assert class_name(ns["label"]) == "café expreso"          # la página nombra la clase
+    assert np.abs(ns["one_step"].astype(int) - ns["coffee"].astype(int)).max() <= 2
+    assert ns["index"] != ns["label"]
+
+
+def test_exercise_one_level_is_enough():
+    ns = _run_exercise("un_nivel")
+    assert np.abs(ns["attacked"].astype(int) - ns["coffee"].astype(int)).max() == 1
+    assert ns["index"] != ns["label"]
