@@ -261,7 +261,7 @@ def test_page_claims_on_the_figures():
     """Las curvas de la transferencia empiezan con pérdida de contenido 0 (se parte de la
     foto) y las frases de la página se pueden redactar con los resultados."""
     from cnnviz.imagenet import style_runs as runs
-    from cnnviz.site import facts_estilo
+    from cnnviz.site.facts import estilo as facts_estilo
 
     result = runs.transfer()
     np.testing.assert_allclose(result.losses["content"][0], 0, atol=1e-6)
@@ -291,3 +291,48 @@ def test_results_are_deterministic():
         assert torch.equal(small_texture(), small_texture())
     finally:
         torch.set_num_threads(threads)
+
+
+# --- Ejercicios de la página ----------------------------------------------------------
+
+def _run_exercise(name):
+    """Ejecuta una sección de las soluciones sola, como al copiarla; devuelve su espacio de nombres."""
+    import contextlib
+    import io
+    import re
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "code/examples/ejercicios_estilo.py"
+    source = re.search(rf"# --8<-- \[start:{name}\]\n(.*?)# --8<-- \[end:{name}\]",
+                       path.read_text(), re.S)[1]
+    namespace = {"__name__": "__main__"}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(source, name, "exec"), namespace)
+    return namespace
+
+
+def test_exercise_gram_ignores_positions():
+    ns = _run_exercise("posiciones")
+    assert ((ns["gram"] - ns["gram_shuffled"]).norm() / ns["gram"].norm()).item() < 1e-5
+    assert content_loss(ns["shuffled"], ns["fmap"]).item() > 0.5
+
+
+def test_exercise_dividing_by_positions_makes_sizes_comparable():
+    ns = _run_exercise("tamano")
+    small, large, m = ns["small"], ns["large"], ns["positions"]
+    raw = ((large * m[128]).norm() / (small * m[64]).norm()).item()
+    normalized = (large.norm() / small.norm()).item()
+    assert raw > 2                                    # «varias veces mayor»
+    assert abs(normalized - 1) < abs(raw - 1) / 4     # «el cociente se acerca a 1»
+    assert normalized != pytest.approx(1, abs=1e-3)   # «no son iguales»
+
+
+def test_exercise_deeper_content_is_farther_from_the_photo():
+    ns = _run_exercise("profundidad")
+    # La última reconstrucción del bucle es la de fire5; se repite la de fire2
+    fire5 = (ns["image"] - ns["cat"]).abs().mean().item()
+    image, _ = synthesize(ns["model"], ns["to_input"], ns["noise"], ns["cat"], {"relu1": 1.0},
+                          content_image=ns["cat"], content_layer="fire2", style_weight=0.0,
+                          steps=100, lr=0.05)
+    fire2 = (image - ns["cat"]).abs().mean().item()
+    assert fire2 < fire5

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .preprocessing import MEAN_BGR, check_image
+from cnnviz.imagenet.preprocessing import MEAN_BGR, check_image
 
 
 def caffe_input(rgb):

@@ -9,7 +9,7 @@ es ruido de alta frecuencia sin nada reconocible.
 # --8<-- [start:visualize]
 import torch
 
-from ..features.actmax import gaussian_blur
+from cnnviz.features.actmax import gaussian_blur
 
 
 def blur_rgb(x, sigma):

@@ -3,7 +3,7 @@
 # --8<-- [start:dream]
 import torch
 
-from .style import layer_outputs
+from cnnviz.imagenet.style import layer_outputs
 
 
 def deep_dream(model, to_input, image, layer, steps=20, lr=0.01, jitter=8, seed=0):

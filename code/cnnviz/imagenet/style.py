@@ -7,8 +7,9 @@ peso del estilo, y el resultado de cada una es el mismo que si se optimizara
 sola (Adam actualiza cada píxel por separado).
 
 Cada término está normalizado por el tamaño de su objetivo (un error
-relativo), así que vale 1 si la imagen no se parece en nada y 0 si coincide:
-los pesos de las capas y de los términos se pueden comparar entre sí.
+relativo, sin unidades): vale 0 si la imagen coincide con el objetivo y 1 si
+no activa nada, y los pesos de las capas y de los términos se pueden
+comparar entre sí.
 """
 
 # --8<-- [start:imports]

@@ -8,7 +8,7 @@ from ... import spanish
 from ...imagenet import style_runs as runs
 
 __all__ = ["estilo_capas", "estilo_tamanos", "estilo_pesos", "estilo_textura_resumen",
-           "estilo_rejilla_resumen", "estilo_gato", "estilo_cpu",
+           "estilo_rejilla_resumen", "estilo_gato", "estilo_cpu", "estilo_parametros",
            "clases_parametros", "clases_resumen", "deepdream_resumen", "adversario_resumen",
            "clases_cpu"]
 
@@ -87,6 +87,13 @@ def estilo_gato():
         return (text + f": desde β = {_weight(first)}, la red que guió la pintura ya casi no "
                 "ve un gato en ella.")
     return text + "."
+
+
+def estilo_parametros():
+    """Parámetros de SqueezeNet en millones, contados en el modelo: «1,2 millones»."""
+    from ...imagenet.model import SqueezeNet
+    n = sum(p.numel() for p in SqueezeNet().parameters())
+    return f"{spanish.decimal(n / 1e6, 1)} millones"
 
 
 CAT_GONE = 0.05      # por debajo, «ya casi no ve un gato»
