@@ -239,23 +239,27 @@ def desplazamiento_resumen():
     pct = lambda x: spanish.percent(x, 0)        # noqa: E731
     less = c["pool2"] < c["conv1"]
     probs = report.prob
+    same = ("coincide exactamente con la original" if aligned == 0 else
+            "coincide con la original salvo errores de redondeo (menos del 0,01" +
+            spanish.NO_BREAK_SPACE + "%)")
     text = (f"Con el {label} desplazado 1 píxel, la salida de `conv1` cambia un {pct(c['conv1'])} "
-            f"(en norma), pero devuelta a su sitio coincide con la original: la mayor diferencia, "
-            f"con desplazamientos de hasta {report.shifts[-1]} píxeles, es del "
-            f"{spanish.percent(aligned, 4)}, errores de redondeo. Es la equivariancia. ")
+            f"(en norma), pero devuelta a su sitio {same}, también con desplazamientos de "
+            f"hasta {report.shifts[-1]} píxeles. Es la equivariancia. ")
     if less:
         text += (f"Tras los dos poolings, `pool2` cambia menos, un {pct(c['pool2'])}; "
                  f"con 2 píxeles, {pct(c2['conv1'])} en `conv1` y {pct(c2['pool2'])} en "
                  "`pool2`. ")
     else:
         text += (f"Aquí los poolings no reducen el cambio: `pool2` cambia un {pct(c['pool2'])}. ")
-    text += ("La probabilidad que da la red a la clase correcta va de "
-             f"{spanish.decimal(probs[0], 3)} sin desplazar a "
-             f"{spanish.decimal(min(probs), 3)} en el peor caso: la decisión final es mucho "
-             "más estable que cualquier capa intermedia." if min(probs) > 0.9 else
-             "La probabilidad que da la red a la clase correcta va de "
-             f"{spanish.decimal(probs[0], 3)} sin desplazar a {spanish.decimal(min(probs), 3)} "
-             "en el peor caso.")
+    floor = math.floor(min(probs) * 1e4) / 1e4
+    if floor >= 0.99:
+        text += ("En cambio, la probabilidad que da la red a la clase correcta apenas se mueve: "
+                 f"es al menos {spanish.decimal(floor, 4)} con todos los desplazamientos. La "
+                 "decisión final es mucho más estable que cualquier capa intermedia.")
+    else:
+        text += ("La probabilidad que da la red a la clase correcta va de "
+                 f"{spanish.decimal(probs[0], 3)} sin desplazar a "
+                 f"{spanish.decimal(min(probs), 3)} en el peor caso.")
     return text
 
 
