@@ -17,7 +17,7 @@ from ..model import DigitCNN, Net
 __all__ = ["conv_canales_resumen", "tabla_digitcnn", "parametros_digitcnn",
            "cuenta_parametros_net", "compartir_pesos", "tabla_campo_receptivo",
            "campo_receptivo_fc", "tabla_softmax", "softmax_resumen", "inicializacion_resumen",
-           "desplazamiento_resumen", "relu_muertas"]
+           "desplazamiento_resumen", "relu_muertas", "max_desplazamiento"]
 
 N = spanish.integer
 
@@ -286,3 +286,9 @@ def relu_muertas():
     return (f"En la `DigitCNN` entrenada no hay ningún canal muerto: todos los de `conv1` y "
             f"`conv2` dan algún valor positivo con los {spanish.integer(n_test)} dígitos de "
             f"prueba. El canal menos activo {rarest}.")
+
+
+def max_desplazamiento():
+    """Desplazamiento máximo (píxeles) del aumento de datos del entrenamiento."""
+    from ..training import MAX_SHIFT
+    return spanish.integer(MAX_SHIFT)
