@@ -6,6 +6,7 @@ ejecutan y comprueban la respuesta que da el cuaderno.
 """
 
 # --8<-- [start:formas]
+# Solución del ejercicio 1
 import torch
 from torch import nn
 
@@ -15,6 +16,7 @@ print("salida con una foto de 64×64:", tuple(conv(torch.zeros(1, 1, 64, 64)).sh
 # --8<-- [end:formas]
 
 # --8<-- [start:relleno]
+# Solución del ejercicio 2
 import torch
 from torch import nn
 
@@ -23,6 +25,7 @@ print("salida:", tuple(conv(torch.zeros(1, 1, 128, 128)).shape))
 # --8<-- [end:relleno]
 
 # --8<-- [start:opuestos]
+# Solución del ejercicio 3
 import torch
 
 from cnnviz.data import sample_photo
