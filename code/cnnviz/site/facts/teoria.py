@@ -227,7 +227,7 @@ def _sci(value):
 
 def desplazamiento_resumen():
     """Lo que muestra la figura del dígito desplazado, con sus números."""
-    from ..shift import digit_example
+    from ...shift import digit_example
     _, label, report, _ = digit_example()
     one = report.shifts.index(1)
     two = report.shifts.index(2)
