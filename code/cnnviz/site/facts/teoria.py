@@ -290,5 +290,5 @@ def relu_muertas():
 
 def max_desplazamiento():
     """Desplazamiento máximo (píxeles) del aumento de datos del entrenamiento."""
-    from ..training import MAX_SHIFT
+    from ...training import MAX_SHIFT
     return spanish.integer(MAX_SHIFT)
