@@ -240,3 +240,17 @@ def test_conv_canales_says_which_channels_subtract(model):
     labels = [ax.get_xlabel() for ax in fig_conv_canales().axes]
     for c in ex.top:
         assert f"suma {decimal(sums[c], 0)}" in labels
+
+
+def test_deletion_and_sanity_sentence_follows_the_report():
+    from cnnviz.features.evaluation import attribution_report
+
+    report = attribution_report()
+    areas = {n: e["area"] for n, e in report["borrado"].items() if n != "azar"}
+    order = sorted(areas, key=areas.get)
+    high = {n for n, e in report["sanity"].items() if not e["pasa"]}
+    text = fv.borrado_y_cordura()
+    assert fv._WITH_ARTICLE[order[0]] in text
+    if high and set(order[:len(high)]) == high:
+        assert "justo" in text and all(fv._WITH_ARTICLE[n] in text for n in high)
+    assert "|mapa|" in text
