@@ -198,13 +198,14 @@ def serve_edit(tree):
 VARIANTS_SCRIPT = r"""
 import json, time
 from cnnviz.figures import FIGURES
-from cnnviz.site.figure_build import draw, variants
+from cnnviz.site.build.figure_build import draw
+from cnnviz.variants import Variant, variants
 from cnnviz.training import trained_model
 trained_model()
 light = every = 0.0
 for name, spec in FIGURES.items():
     start = time.perf_counter()
-    draw(spec.func, name, ("claro", False))
+    draw(spec.func, name, Variant("claro"))
     light += time.perf_counter() - start
     start = time.perf_counter()
     for variant in variants(spec.narrow):

@@ -1,4 +1,12 @@
-"""Accesorios comunes: el sitio construido una vez por sesión de pruebas."""
+"""Accesorios comunes: el sitio construido una vez por sesión de pruebas.
+
+- Modelo: ``one_thread``, ``split`` y ``model`` (la CNN entrenada del sitio).
+- Construcciones: ``built_site`` (el sitio, una vez por sesión), ``build_copy``
+  (copia el repositorio y la caché, la edita y la construye) y ``site_env``.
+- Navegador: ``browser``, ``served_site`` y ``site_page``.
+- Marcador ``slow``: lo llevan solas las pruebas que construyen copias, usan el
+  navegador o ejecutan cuadernos (``-m "not slow"`` las deja fuera).
+"""
 
 import os
 import socket
@@ -11,6 +19,51 @@ from reader_env import reader  # accesorio: el entorno de quien lee, solo con el
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+# Repositorio de las pruebas: el sitio se construye como en el flujo de Pages,
+# con enlaces a la fuente (la dirección no se visita: las pruebas no tienen red)
+TEST_REPO_URL = "https://github.com/ejemplo/cnnviz"
+
+
+# --- La CNN del sitio ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def one_thread():
+    """Un hilo de PyTorch, como al generar las figuras; se restaura al terminar el módulo."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def split():
+    """La partición de MNIST del sitio (entrenamiento y prueba)."""
+    from cnnviz.data import load_mnist_split
+
+    return load_mnist_split()
+
+
+@pytest.fixture(scope="module")
+def model(one_thread):
+    """La CNN entrenada del sitio (de la caché, o se entrena), en modo evaluación y con un hilo."""
+    from cnnviz.training import trained_model
+
+    return trained_model()[0].eval()
+
+
+# --- Marcador «slow» ---------------------------------------------------------------
+
+# Accesorios que hacen lenta una prueba: el navegador y el entorno del lector
+# (instala el paquete publicado)
+SLOW_FIXTURES = {"browser", "served_site", "site_page", "search_page", "reader"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 def repo_copy(tmp_path):
@@ -25,6 +78,40 @@ def repo_copy(tmp_path):
     return copy
 
 
+def site_env(cache, site_port=None):
+    """Variables de una construcción con la caché ``cache`` y, con ``site_port``, la
+    misma dirección del sitio y del repositorio que ``built_site``."""
+    env = {"CNNVIZ_CACHE": str(cache)}
+    if site_port:
+        env.update(CNNVIZ_SITE_URL=f"http://127.0.0.1:{site_port}/",
+                   CNNVIZ_REPO_URL=TEST_REPO_URL)
+    return env
+
+
+def build_copy(tmp_path, edit=None, site_port=None, copy_cache=True):
+    """Copia el repositorio (y la caché de la sesión), aplica ``edit(copia)`` y la construye.
+
+    La caché copiada hace que solo se rehaga lo que cambió la edición. Devuelve
+    ``(proceso terminado, carpeta del sitio)``.
+    """
+    import shutil
+
+    from cnnviz.cache import cache_root
+
+    copy = repo_copy(tmp_path)
+    if edit is not None:
+        edit(copy)
+    cache = tmp_path / "cache"
+    if copy_cache:
+        shutil.copytree(cache_root(), cache)
+    site = tmp_path / "site"
+    # El código de la copia; el PATH del entorno de las pruebas (núcleo de Jupyter)
+    proc = mkdocs_build(site, cwd=copy, env={
+        **site_env(cache, site_port), "PYTHONPATH": str(copy / "code"),
+        "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"})
+    return proc, site
+
+
 def mkdocs_build(site_dir, env=None, cwd=ROOT, config=None):
     """Ejecuta ``mkdocs build --strict``; devuelve el proceso terminado."""
     cmd = [*MKDOCS, "build", "--strict", "--site-dir", str(site_dir)]
@@ -35,9 +122,6 @@ def mkdocs_build(site_dir, env=None, cwd=ROOT, config=None):
                           timeout=1800)
 
 
-# Repositorio de las pruebas: el sitio se construye como en el flujo de Pages,
-# con enlaces a la fuente (la dirección no se visita: las pruebas no tienen red)
-TEST_REPO_URL = "https://github.com/ejemplo/cnnviz"
 
 
 @pytest.fixture(scope="session")
@@ -153,13 +237,31 @@ def browser():
 
 
 class PageWatch:
-    """Registra errores de consola, peticiones fallidas y peticiones externas."""
+    """Registra errores de consola, peticiones fallidas, respuestas de error y peticiones externas.
+
+    Una imagen cuya petición se cancela (``net::ERR_ABORTED``) va aparte, a
+    ``aborted_images``: el navegador cancela las variantes de un ``<picture>``
+    que deja de necesitar (la estrecha, la oscura), y eso no es un fallo. Sí lo
+    es si la página muestra esa imagen (``test_browser.page_problems``).
+    """
 
     def __init__(self, base_url):
         self.base_url = base_url
         self.console_errors = []
         self.failed_requests = []
+        self.aborted_images = []
+        self.bad_responses = []           # HTTP >= 400
         self.external_requests = []
+
+    def request_failed(self, request):
+        if request.resource_type == "image" and "ERR_ABORTED" in (request.failure or ""):
+            self.aborted_images.append(request.url)
+        else:
+            self.failed_requests.append(f"{request.url} ({request.failure})")
+
+    def response(self, response):
+        if response.status >= 400:
+            self.bad_responses.append(f"{response.url} (HTTP {response.status})")
 
 
 @pytest.fixture
@@ -179,8 +281,8 @@ def site_page(browser, served_site):
     page = context.new_page()
     page.on("console", lambda msg: msg.type == "error" and watch.console_errors.append(msg.text))
     page.on("pageerror", lambda exc: watch.console_errors.append(str(exc)))
-    page.on("requestfailed", lambda req: watch.failed_requests.append(
-        f"{req.url} ({req.failure})"))
+    page.on("requestfailed", watch.request_failed)
+    page.on("response", watch.response)
     page.watch = watch
     yield page
     context.close()

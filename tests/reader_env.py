@@ -174,7 +174,7 @@ def run_page_blocks(reader, page, sources, timeout=900):
 @pytest.fixture(scope="session")
 def reader(built_site, tmp_path_factory):
     """Entorno del lector con el paquete que publicó la construcción, y los pesos ya entrenados."""
-    from cnnviz.site.wheel import wheel_path_in_site
+    from cnnviz.site.reader.wheel import wheel_path_in_site
 
     wheel = built_site / wheel_path_in_site()
     assert wheel.is_file(), f"el sitio construido no publica el paquete {wheel_path_in_site()}"

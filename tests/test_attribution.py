@@ -7,7 +7,6 @@ import torch
 import torch.nn as nn
 from scipy.ndimage import gaussian_filter
 
-from cnnviz.data import load_mnist_split
 from cnnviz.features.activations import activation_maps
 from cnnviz.features.faithfulness import area_under_curve, deletion_curve
 from cnnviz.features.gradcam import grad_cam
@@ -21,23 +20,14 @@ from cnnviz.features.occlusion import occlusion_attribution
 from cnnviz.features.sanity import THRESHOLD, sanity_check
 from cnnviz.features.smoothgrad import smoothgrad, smoothgrad_noise
 from cnnviz.model import DigitCNN
-from cnnviz.training import trained_model
 
 
 @pytest.fixture(scope="module")
-def model():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    net = trained_model()[0]
-    for p in net.parameters():
+def model(model):
+    """La CNN entrenada (conftest), sin gradiente para sus pesos."""
+    for p in model.parameters():
         p.requires_grad_(False)
-    yield net
-    torch.set_num_threads(threads)
-
-
-@pytest.fixture(scope="module")
-def split():
-    return load_mnist_split()
+    return model
 
 
 @pytest.fixture(scope="module")

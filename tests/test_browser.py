@@ -33,6 +33,59 @@ def open_page(page, url):
                            timeout=60000)
 
 
+def page_problems(page):
+    """Lo que falla en una página abierta con ``open_page``: lista vacía si nada.
+
+    - una imagen del artículo que no cargó o no se decodifica (ancho natural 0);
+    - una respuesta HTTP >= 400, una petición fallida o un error de consola;
+    - una imagen cancelada (``net::ERR_ABORTED``) solo si la página la muestra:
+      las variantes de un ``<picture>`` que el navegador deja de necesitar (la
+      estrecha en pantalla ancha, la del otro esquema) se cancelan sin fallo.
+    """
+    images = page.evaluate("""() => Array.from(document.querySelectorAll('article img'))
+        .filter(i => i.currentSrc || i.src)
+        .map(i => ({src: i.currentSrc || i.src, w: i.naturalWidth, complete: i.complete}))""")
+    shown = {img["src"].split("#")[0] for img in images}
+    watch = page.watch
+    return ([f"no cargó {img['src'][:100]}" for img in images
+             if not (img["complete"] and img["w"] > 0)]
+            + [f"HTTP: {bad}" for bad in watch.bad_responses]
+            + [f"falló {failed}" for failed in watch.failed_requests]
+            + [f"cancelada y mostrada: {url}" for url in watch.aborted_images
+               if url.split("#")[0] in shown]
+            + [f"consola: {error}" for error in watch.console_errors])
+
+
+# Página de prueba del comprobador: la figura «relu» y, según el caso, otra imagen
+_CHECK_PAGE = """<!doctype html><html lang="es"><head><title>p</title><link rel="icon" href="data:,"></head><body><article>
+<img src="../figuras/relu.png" alt="figura de prueba">{extra}</article></body></html>"""
+_CHECK_CASES = {
+    # caso: (marcado extra, ¿es un fallo?)
+    "variante cancelada sin mostrar": (
+        '<script>new Image().src = "../figuras/relu-estrecha.png";</script>', False),
+    "imagen cancelada y mostrada": ('<img src="../figuras/relu-oscuro.png" alt="oscura">', True),
+    "imagen rota": ('<img src="rota.png" alt="rota">', True),
+    "imagen ausente": ('<img src="no-existe.png" alt="ausente">', True),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_CHECK_CASES))
+def test_page_check_fails_on_broken_images_only(site_page, served_site, case):
+    extra, fails = _CHECK_CASES[case]
+    site_page.route(f"{served_site}prueba/", lambda route: route.fulfill(
+        content_type="text/html", body=_CHECK_PAGE.format(extra=extra)))
+    site_page.route(f"{served_site}prueba/rota.png", lambda route: route.fulfill(
+        content_type="image/png", body=b"\x89PNG\r\n\x1a\n esto no es un PNG"))
+    for variant in ("relu-estrecha.png", "relu-oscuro.png"):
+        site_page.route(f"{served_site}figuras/{variant}", lambda route: route.abort("aborted"))
+    open_page(site_page, "prueba/")
+    site_page.wait_for_timeout(300)        # que llegue el aviso de la petición cancelada
+    problems = page_problems(site_page)
+    if case == "variante cancelada sin mostrar":
+        assert site_page.watch.aborted_images, "la prueba no canceló ninguna petición"
+    assert bool(problems) == fails, problems
+
+
 @pytest.mark.parametrize("src, url", PAGES, ids=[s for s, _ in PAGES])
 def test_page_loads_cleanly(site_page, src, url):
     open_page(site_page, url)
@@ -54,8 +107,7 @@ def test_page_loads_cleanly(site_page, src, url):
 
     watch = site_page.watch
     assert watch.external_requests == [], f"{src} pidió a otro servidor: {watch.external_requests}"
-    assert watch.console_errors == [], f"{src}: errores de consola {watch.console_errors}"
-    assert watch.failed_requests == [], f"{src}: peticiones fallidas {watch.failed_requests}"
+    assert page_problems(site_page) == [], src
 
 
 @pytest.mark.parametrize("src, url", PAGES, ids=[s for s, _ in PAGES])

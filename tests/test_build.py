@@ -4,22 +4,24 @@ También el marcado de las figuras (variante clara u oscura según el esquema,
 estrecha en pantallas pequeñas) y la fecha reproducible del mapa del sitio.
 """
 
+import os
 import re
 import shutil
 import subprocess
 import sys
 
-from conftest import ROOT, TEST_REPO_URL, mkdocs_build, nav_pages, repo_copy
+import pytest
+from conftest import ROOT, build_copy, nav_pages, site_env
 from PIL import Image
 
 from cnnviz.cache import cache_root
 from cnnviz.figures import FIGURES
-from cnnviz.site.figure_build import suffix, variants
-from cnnviz.site.offline import external_requests
+from cnnviz.variants import variants
+from cnnviz.site.html.offline import external_requests
 
 
 def _variant_suffixes(spec):
-    return [suffix(v) for v in variants(spec.narrow)]
+    return [v.suffix for v in variants(spec.narrow)]
 
 
 def test_strict_build_has_every_page_and_figure_variant(built_site):
@@ -31,6 +33,7 @@ def test_strict_build_has_every_page_and_figure_variant(built_site):
             assert path.stat().st_size > 1000, path
 
 
+@pytest.mark.slow          # dibuja todas las figuras una tras otra
 def test_images_are_byte_identical_to_a_serial_render(built_site, tmp_path):
     # La construcción dibuja en paralelo; otra generación en otro proceso, sin
     # caché de figuras y una figura tras otra, da los mismos bytes
@@ -38,17 +41,11 @@ def test_images_are_byte_identical_to_a_serial_render(built_site, tmp_path):
     cache = tmp_path / "cache"
     shutil.copytree(cache_root() / "weights", cache / "weights")
     subprocess.run([sys.executable, "-m", "cnnviz", "figures", "--jobs", "1", "--out", str(out)],
-                   check=True, capture_output=True, env=_env(cache))
+                   check=True, capture_output=True, env={**os.environ, **site_env(cache)})
     for name, spec in FIGURES.items():
         for variant_suffix in _variant_suffixes(spec):
             file = f"{name}{variant_suffix}.png"
             assert (out / file).read_bytes() == (built_site / "figuras" / file).read_bytes(), file
-
-
-def test_variant_suffixes_match_the_style_module():
-    from cnnviz.figures.style import Variant
-    for variant in variants(True):
-        assert suffix(variant) == Variant(*variant).suffix
 
 
 def test_dark_variant_has_the_slate_background(built_site):
@@ -84,7 +81,7 @@ def test_figure_markup_switches_scheme_and_keeps_alt_size_lazy_and_lightbox(buil
 
 
 def test_narrow_variant_is_served_to_small_screens():
-    from cnnviz.site.figure_html import NARROW_MAX, figure_markup
+    from cnnviz.site.html.figure_html import NARROW_MAX, figure_markup
     spec = {"name": "f", "alt": "Una «figura» & más", "narrow": True}
     sizes = {"": (900, 300), "-oscuro": (900, 300), "-estrecha": (400, 600),
              "-estrecha-oscuro": (400, 600)}
@@ -121,6 +118,7 @@ def _srcsets(html, name):
             if f'srcset="../figuras/{name}{suffix}.png"' in html]
 
 
+@pytest.mark.slow          # construye una copia
 def test_narrow_variant_is_drawn_and_served(built_site, site_port, tmp_path):
     # En el sitio: «relu» pide composición estrecha; se dibuja y la página la ofrece
     html = (built_site / "teoria" / "index.html").read_text()
@@ -130,20 +128,17 @@ def test_narrow_variant_is_drawn_and_served(built_site, site_port, tmp_path):
         assert (f'srcset="../figuras/relu{variant_suffix}.png" width="{width}" '
                 f'height="{height}"') in html
     # Una copia en la que «relu» ya no la pide: ni se publica ni se ofrece
-    copy = repo_copy(tmp_path)
-    registry = copy / "code" / "cnnviz" / "figures" / "__init__.py"
-    source = registry.read_text()
-    start = source.index('FigureSpec("relu"')
-    end = source.index("FigureSpec(", start + 1)
-    entry = source[start:end]
-    assert entry.count(", narrow=True)") == 1
-    registry.write_text(source[:start] + entry.replace(", narrow=True)", ")") + source[end:])
-    shutil.copytree(cache_root(), tmp_path / "cache")
-    proc = mkdocs_build(tmp_path / "site", cwd=copy,
-                        env={**_env(tmp_path / "cache", site_port),
-                             "PYTHONPATH": str(copy / "code")})
+    def drop_narrow(copy):
+        registry = copy / "code" / "cnnviz" / "figures" / "__init__.py"
+        source = registry.read_text()
+        start = source.index('FigureSpec("relu"')
+        end = source.index("FigureSpec(", start + 1)
+        entry = source[start:end]
+        assert entry.count(", narrow=True)") == 1
+        registry.write_text(source[:start] + entry.replace(", narrow=True)", ")") + source[end:])
+
+    proc, site = build_copy(tmp_path, drop_narrow, site_port)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    site = tmp_path / "site"
     assert not list((site / "figuras").glob("relu-estrecha*.png"))
     assert _srcsets((site / "teoria" / "index.html").read_text(), "relu") == []
     # La ancha no se volvió a dibujar: su clave no depende de las variantes pedidas
@@ -152,23 +147,23 @@ def test_narrow_variant_is_drawn_and_served(built_site, site_port, tmp_path):
         (built_site / "figuras" / "relu.png").read_bytes()
 
 
+@pytest.mark.slow          # construye una copia
 def test_broken_figure_fails_the_build_and_names_it(built_site, site_port, tmp_path):
-    copy = repo_copy(tmp_path)
-    module = copy / "code" / "cnnviz" / "figures" / "teoria.py"
-    source = module.read_text()
-    broken = source.replace('    """ReLU(x) = max(0, x) frente a la función escalón que describe el original."""',
-                            '    """Rota a propósito."""\n    raise ZeroDivisionError("rota a propósito")')
-    assert broken != source
-    module.write_text(broken)
-    # Una copia de la caché de la sesión: solo «relu» cambió, solo ella se dibuja
-    shutil.copytree(cache_root(), tmp_path / "cache")
-    proc = mkdocs_build(tmp_path / "site", cwd=copy,
-                        env={**_env(tmp_path / "cache", site_port),
-                             "PYTHONPATH": str(copy / "code")})
+    def break_relu(copy):
+        module = copy / "code" / "cnnviz" / "figures" / "teoria.py"
+        source = module.read_text()
+        broken = source.replace(
+            '    """ReLU(x) = max(0, x) frente a la función escalón que describe el original."""',
+            '    """Rota a propósito."""\n    raise ZeroDivisionError("rota a propósito")')
+        assert broken != source
+        module.write_text(broken)
+
+    # Con una copia de la caché de la sesión: solo «relu» cambió, solo ella se dibuja
+    proc, site = build_copy(tmp_path, break_relu, site_port)
     assert proc.returncode != 0
     assert "«relu»" in proc.stderr and "rota a propósito" in proc.stderr, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
-    assert not (tmp_path / "site" / "figuras" / "relu.png").exists()
+    assert not (site / "figuras" / "relu.png").exists()
 
 
 def test_sitemap_is_dated_by_the_last_commit_not_today(built_site):
@@ -184,11 +179,3 @@ def test_sitemap_is_dated_by_the_last_commit_not_today(built_site):
     assert int.from_bytes(header[4:8], "little") == midnight
     assert gzip.decompress((built_site / "sitemap.xml.gz").read_bytes()).decode() == sitemap
 
-
-def _env(cache, site_port=None):
-    import os
-    env = {**os.environ, "CNNVIZ_CACHE": str(cache),
-           "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"}
-    if site_port:      # como built_site: la misma dirección del sitio
-        env.update(CNNVIZ_SITE_URL=f"http://127.0.0.1:{site_port}/", CNNVIZ_REPO_URL=TEST_REPO_URL)
-    return env

@@ -3,7 +3,8 @@
 - Claves: editar una figura cambia solo su clave; editar el entrenamiento
   cambia todas las que dependen de los pesos (en una copia del código).
 - Pesos cambiados: todo lo que los usa se rehace y todo cita la misma exactitud.
-- Entradas dañadas, a medias o borradas: se regeneran y se publican bytes correctos.
+- Entradas dañadas, a medias o borradas, o basura con su huella correcta: se
+  regeneran y se publican bytes correctos.
 - Macros mal escritas y cachés en las que no se puede escribir: un error claro.
 - En caliente, la construcción no importa torch ni matplotlib.
 """
@@ -17,13 +18,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TEST_REPO_URL, mkdocs_build
+from conftest import ROOT, mkdocs_build, site_env
 
 from cnnviz.cache import CacheError, KEEP, cache_root, prune, read_entry, write_entry
 from cnnviz.figures import FIGURES
 from cnnviz import deps
-from cnnviz.site import entries, keys, page_code
-from cnnviz.site.page_code import python_sources
+from cnnviz.site.build import entries, keys, page_code
+from cnnviz.site.build.page_code import python_sources
 from cnnviz.site.facts import FACTS
 from cnnviz.weights_cache import weights_digest, weights_key
 
@@ -101,6 +102,13 @@ def test_editing_a_shared_module_changes_everything_that_imports_it(code_copy):
     assert not any(name.startswith(("dato", "pesos")) for name in changed)
 
 
+def test_editing_the_notebook_recolouring_redraws_no_figure(code_copy):
+    # restyle.py solo lo usan los cuadernos (figures.notebook.as_image)
+    changed = changed_after(lambda c: (c / "figures" / "restyle.py").write_text(
+        (c / "figures" / "restyle.py").read_text() + "\n# cambio\n"), code_copy)
+    assert changed == {f"cuaderno {p.name}" for p in NOTEBOOKS}
+
+
 def test_editing_training_changes_every_key_that_depends_on_the_weights(code_copy):
     before = all_keys("pesos")
     other = all_keys("otros pesos")
@@ -111,7 +119,7 @@ def test_editing_training_changes_every_key_that_depends_on_the_weights(code_cop
     assert not {"figura relu", "figura sobel", "dato tabla_net",
                 "cuaderno cnn-basica.ipynb"} & weight_dependent
     changed = changed_after(lambda c: (c / "training.py").write_text(
-        (c / "training.py").read_text().replace("MAX_SHIFT = 2", "MAX_SHIFT = 3")), code_copy)
+        (c / "training.py").read_text().replace("MAX_SHIFT = ", "MAX_SHIFT = 1 + ", 1)), code_copy)
     assert "pesos" in changed
     assert weight_dependent <= changed
     assert not {"figura relu", "cuaderno cnn-basica.ipynb", "dato tabla_net"} & changed
@@ -123,12 +131,6 @@ def _cache_copy(tmp_path):
     cache = tmp_path / "cache"
     shutil.copytree(cache_root(), cache)
     return cache
-
-
-def _env(cache, site_port):
-    """Como ``built_site`` (misma dirección del sitio), con otra caché."""
-    return {"CNNVIZ_CACHE": str(cache), "CNNVIZ_SITE_URL": f"http://127.0.0.1:{site_port}/",
-            "CNNVIZ_REPO_URL": TEST_REPO_URL}
 
 
 def _log(proc):
@@ -162,15 +164,16 @@ print(json.dumps({"epoch": epoch, "accuracy": result["accuracy"]}))
 """
 
 
+@pytest.mark.slow          # construye con una copia de la caché
 def test_swapped_weights_rebuild_every_dependent_output(built_site, site_port, tmp_path):
     cache = _cache_copy(tmp_path)
-    env = {**os.environ, **_env(cache, site_port)}
+    env = {**os.environ, **site_env(cache, site_port)}
     before = weights_digest()
     swap = subprocess.run([sys.executable, "-c", SWAP], env=env, capture_output=True,
                           text=True, check=True)
     swapped = json.loads(swap.stdout)
     site = tmp_path / "site"
-    proc = mkdocs_build(site, env=_env(cache, site_port))
+    proc = mkdocs_build(site, env=site_env(cache, site_port))
     assert proc.returncode == 0, proc.stderr[-3000:]
     status = _status_lines(_log(proc))
 
@@ -213,10 +216,23 @@ def _text(html_path):
     return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
+def _with_checksum(path, data):
+    """Escribe ``data`` y una huella que cuadra: solo el contenido delata el daño."""
+    import hashlib
+    path.write_bytes(data)
+    path.with_name(path.name + ".sha256").write_text(hashlib.sha256(data).hexdigest())
+
+
 def _damage(path, how):
     data = path.read_bytes()
     if how == "basura":
         path.write_bytes(random.Random(0).randbytes(len(data)))
+    elif how == "basura con huella":
+        _with_checksum(path, random.Random(0).randbytes(len(data)))
+    elif how == "dañada con huella":     # bytes cambiados en medio: cabecera y final intactos
+        middle = len(data) // 2
+        _with_checksum(path, data[:middle] + bytes(b ^ 0x55 for b in data[middle:middle + 64])
+                       + data[middle + 64:])
     elif how == "a medias":
         path.write_bytes(data[:len(data) // 2])
     elif how == "borrada":
@@ -225,6 +241,7 @@ def _damage(path, how):
         path.write_bytes(data.replace(b'"valor": "', b'"valor": "9'))
 
 
+@pytest.mark.slow          # construye con una copia de la caché
 def test_damaged_entries_are_regenerated_and_published_correctly(built_site, site_port,
                                                                  tmp_path, monkeypatch):
     cache = _cache_copy(tmp_path)
@@ -233,18 +250,20 @@ def test_damaged_entries_are_regenerated_and_published_correctly(built_site, sit
     relu = FIGURES["relu"].func
     figure_key = keys.figure_key(relu.__module__, relu.__qualname__, weights)
     fact = FACTS["parametros_net"]
-    # El cuaderno que se ejecuta es el preparado (con la URL del paquete)
+    # El cuaderno que se ejecuta es el preparado (sin la URL del sitio: va después)
     notebook, = (cache / "cuadernos-preparados" / "cnn-basica").glob("*/cnn-basica.ipynb")
     sources = python_sources((built_site / "filtros-bordes" / "index.html").read_text())
     bordes = page_code.outputs_path("filtros-bordes.md", keys.page_outputs_key(sources, weights))
     damaged = {
         entries.figure_path("relu", figure_key, ""): "basura",
         entries.figure_path("relu", figure_key, "-oscuro"): "a medias",
+        entries.figure_path("relu", figure_key, "-estrecha"): "dañada con huella",
         entries.notebook_path(notebook, keys.notebook_key(notebook, weights)): "a medias",
         bordes: "borrada",
         entries.fact_path("parametros_net",
                        keys.fact_key(fact.__module__, fact.__qualname__, weights)): "otro valor",
-        entries.lab_path(keys.lab_key(weights)): "a medias",
+        entries.lab_path(keys.lab_key(weights)): "basura con huella",
+        entries.lab_path(keys.lab_key(weights), "aleatorio.bin"): "a medias",
         entries.registry_path(keys.registry_key()): "basura",
     }
     for path, how in damaged.items():
@@ -261,7 +280,7 @@ def test_damaged_entries_are_regenerated_and_published_correctly(built_site, sit
     for path in converted:
         _damage(path, "a medias")
     site = tmp_path / "site"
-    proc = mkdocs_build(site, env=_env(cache, site_port))
+    proc = mkdocs_build(site, env=site_env(cache, site_port))
     assert proc.returncode == 0, proc.stderr[-3000:]
     log = _log(proc)
     assert "Traceback" not in log
@@ -276,7 +295,8 @@ def test_damaged_entries_are_regenerated_and_published_correctly(built_site, sit
     assert status["laboratorio"].startswith("generado")
     assert status["figura sobel"] == "en caché"
     # Se publica lo mismo que con la caché sana
-    for file in ("figuras/relu.png", "figuras/relu-oscuro.png", "laboratorio/modelo.json",
+    for file in ("figuras/relu.png", "figuras/relu-oscuro.png", "figuras/relu-estrecha.png",
+                 "laboratorio/modelo.json", "laboratorio/aleatorio.bin",
                  "teoria/index.html", "filtros-bordes/index.html",
                  "practica/cnn-basica/index.html", "practica/cnn-basica/cnn-basica.ipynb",
                  "practica/entrenar/index.html"):
@@ -294,7 +314,7 @@ def test_warm_build_imports_neither_torch_nor_matplotlib(built_site, site_port, 
               "print(sorted(m for m in ('torch', 'matplotlib') if m in sys.modules))\n")
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                           text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1",
-                                          **_env(cache_root(), site_port)})
+                                          **site_env(cache_root(), site_port)})
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.strip().splitlines()[-1] == "[]"
     assert "generada" not in proc.stderr and "ejecutad" not in proc.stderr
@@ -356,7 +376,7 @@ def test_unwritable_cache_gives_one_clear_error(site_port, tmp_path):
     blocker = tmp_path / "archivo"
     blocker.write_text("no es una carpeta")
     cache = blocker / "cache"
-    proc = mkdocs_build(tmp_path / "site", env=_env(cache, site_port))
+    proc = mkdocs_build(tmp_path / "site", env=site_env(cache, site_port))
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     error = [line for line in proc.stderr.splitlines() if "ERROR" in line]
@@ -380,7 +400,7 @@ def test_full_disk_error_names_path_and_step(tmp_path, monkeypatch):
 
 
 def test_entries_are_checked_and_old_versions_pruned(tmp_path):
-    path = write_entry(tmp_path / "a" / "k1" / "f.bin", b"hola", "probar")
+    path = write_entry(tmp_path / "a" / "k1" / "f.dat", b"hola", "probar")
     assert read_entry(path) == b"hola"
     path.write_bytes(b"hola!")
     assert read_entry(path) is None
@@ -388,16 +408,131 @@ def test_entries_are_checked_and_old_versions_pruned(tmp_path):
     assert read_entry(tmp_path / "no" / "existe") is None
     for i in range(KEEP + 3):
         folder = tmp_path / "b" / f"k{i}"
-        write_entry(folder / "f.bin", b"x", "probar")
+        write_entry(folder / "f.dat", b"x", "probar")
         os.utime(folder, (i, i))
     prune(tmp_path / "b")
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == \
         sorted(f"k{i}" for i in range(3, KEEP + 3))
 
 
-def test_lab_files_match_lab_export():
-    from cnnviz.site.lab_export import FILES, LAB_PATH
-    assert entries.LAB_FILES == FILES and entries.LAB_PATH == LAB_PATH
+def _png(width=7, height=5):
+    import io
+
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 60)).save(buffer, format="png")
+    return buffer.getvalue()
+
+
+def test_an_entry_with_a_matching_checksum_must_still_be_readable(tmp_path):
+    import gzip
+    good = {"modelo.json": b'{"formato": 2}', "figura.png": _png(),
+            "epocas.bin": gzip.compress(b"CNNV"), "cuaderno.ipynb": b'{"cells": []}'}
+    for name, data in good.items():
+        path = write_entry(tmp_path / "bien" / name, data, "probar")
+        assert read_entry(path) == data, name
+    png = good["figura.png"]
+    bad = {"modelo.json": b"\x00basura{", "figura.png": random.Random(1).randbytes(300),
+           "cortada.png": png[:-12],                           # sin IEND
+           "crc.png": png[:40] + bytes([png[40] ^ 1]) + png[41:],  # un bit de un bloque
+           "epocas.bin": b"no es gzip", "cuaderno.ipynb": b"{"}
+    for name, data in bad.items():
+        path = write_entry(tmp_path / "mal" / name, data, "probar")     # huella correcta
+        assert read_entry(path) is None, name
+
+
+def test_png_check_decodes_the_image_data():
+    from cnnviz.png import check_png
+    assert check_png(_png(7, 5)) == (7, 5)
+    import struct
+    import zlib
+    png = _png(7, 5)
+    # Una imagen con los CRC bien pero datos que no corresponden a su tamaño
+    idat = zlib.compress(b"\x00" * 10)
+    chunk = struct.pack(">I", len(idat)) + b"IDAT" + idat + \
+        struct.pack(">I", zlib.crc32(b"IDAT" + idat))
+    start = png.index(b"IDAT") - 4
+    length = struct.unpack(">I", png[start:start + 4])[0]
+    forged = png[:start] + chunk + png[start + 12 + length:]
+    with pytest.raises(ValueError, match="bytes de imagen"):
+        check_png(forged)
+
+
+def _as_nobody(code):
+    """Ejecuta ``code`` con un usuario sin privilegios (root escribe en carpetas de solo lectura)."""
+    prefix = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("hace falta setpriv para probar permisos como root")
+        prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    return subprocess.run([*prefix, sys.executable, "-c", code], capture_output=True,
+                          text=True, cwd=ROOT, env={**os.environ, "HOME": "/tmp"})
+
+
+def test_read_only_converter_cache_names_the_folder(tmp_path):
+    folder = tmp_path / "mkdocs-jupyter"
+    folder.mkdir()
+    folder.chmod(0o555)
+    tmp_path.chmod(0o755)
+    code = ("from types import SimpleNamespace as N\n"
+            "from cnnviz.site.build.notebooks import check_converter_cache\n"
+            f"plugin = N(config={{'cache': True, 'cache_dir': {str(folder)!r}}})\n"
+            "check_converter_cache(N(plugins={'mkdocs-jupyter': plugin}))\n")
+    proc = _as_nobody(code)
+    assert proc.returncode != 0
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("cnnviz.cache.CacheError: no se puede escribir en la caché de "
+                           "mkdocs-jupyter"), proc.stderr
+    assert str(folder) in last
+
+
+def test_notebook_key_does_not_depend_on_the_site_url(tmp_path, monkeypatch):
+    from cnnviz.site.reader.pages import prepare_notebook, publish_notebook
+    monkeypatch.setenv("CNNVIZ_CACHE", str(tmp_path / "cache"))
+    source = ROOT / "docs" / "practica" / "cnn-basica.ipynb"
+    configs = [{"site_url": f"http://127.0.0.1:{port}/", "repo_url": "", "edit_uri": ""}
+               for port in (8000, 23456)]
+    prepared = [prepare_notebook(source, config) for config in configs]
+    assert prepared[0] == prepared[1]
+    assert keys.notebook_key(prepared[0], "pesos") == keys.notebook_key(prepared[1], "pesos")
+    # La URL del paquete se pone después de ejecutar, en la copia que se publica
+    for config in configs:
+        text = publish_notebook(prepared[0], config).read_text()
+        assert f"%pip install --quiet {config['site_url']}descargas/" in text
+        assert "{{" not in text
+
+
+def test_notebooks_print_no_wall_clock_time():
+    # Dos construcciones deben dar el mismo cuaderno: nada de «entrenada en 9 s»
+    import nbformat
+    for path in NOTEBOOKS:
+        code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
+                         if c.cell_type == "code")
+        for clock in ("perf_counter", "time.time", "monotonic", "datetime.now"):
+            assert clock not in code, (path.name, clock)
+
+
+def test_syntax_error_in_code_is_one_line_and_keeps_the_last_site(built_site, tmp_path):
+    # Con una copia de code/ (los ganchos la leen de junto a hooks.py)
+    shutil.copytree(ROOT / "code", tmp_path / "code",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Prueba\n\nTexto.\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(MINI_SITE.format(hooks=tmp_path / "code" / "cnnviz" / "site" / "hooks.py"))
+    site = tmp_path / "site"
+    assert mkdocs_build(site, cwd=tmp_path, config=config).returncode == 0
+    broken = tmp_path / "code" / "cnnviz" / "figures" / "teoria.py"
+    lines = broken.read_text().splitlines()
+    lines[20] = "def roto(:"
+    broken.write_text("\n".join(lines) + "\n")
+    proc = mkdocs_build(site, cwd=tmp_path, config=config)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    errors = [line for line in proc.stderr.splitlines() if "ERROR" in line]
+    assert len(errors) == 1 and "code/cnnviz/figures/teoria.py:21: error de sintaxis" in errors[0], \
+        proc.stderr
+    assert (site / "index.html").is_file()     # el último sitio bueno sigue ahí
 
 
 def test_notebook_and_page_code_keys_follow_their_imports():
@@ -405,7 +540,8 @@ def test_notebook_and_page_code_keys_follow_their_imports():
     # Lo que importa su celda (from cnnviz.data …, from cnnviz.filters …, una por línea)
     assert {"cnnviz.data", "cnnviz.filters", "cnnviz.figures.practica"} <= basica
     assert "cnnviz.training" not in basica
-    own = {"cnnviz.figures.practica", "cnnviz.figures.style", "cnnviz.figures.restyle"}
+    own = {"cnnviz.figures.practica", "cnnviz.figures.style", "cnnviz.figures.restyle",
+           "cnnviz.figures.notebook"}
     assert not any(m.startswith("cnnviz.figures.") and m not in own
                    for m in basica)                   # no depende de las figuras del sitio
     assert "cnnviz.figures" not in basica              # ni del registro

@@ -18,27 +18,15 @@ import torch.nn.functional as F
 from scipy.ndimage import binary_dilation
 
 from cnnviz import results
-from cnnviz.data import load_mnist_split
 from cnnviz.features.embedding import embed_2d
-from cnnviz.site import facts, facts_bordes, facts_teoria, facts_visualizacion
+from cnnviz.site import facts
+from cnnviz.site.facts import bordes as facts_bordes
+from cnnviz.site.facts import general
+from cnnviz.site.facts import teoria as facts_teoria
+from cnnviz.site.facts import visualizacion as facts_visualizacion
 from cnnviz.spanish import decimal, integer, percent, percent_range
-from cnnviz.training import trained_model
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def model():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)            # como al generar las figuras
-    net, _ = trained_model()
-    yield net
-    torch.set_num_threads(threads)
-
-
-@pytest.fixture(scope="module")
-def split():
-    return load_mnist_split()
 
 
 def first_correct(model, split, classes):
@@ -84,9 +72,9 @@ def test_facts_write_numbers_in_spanish(name):
 def test_exactitud(model, split):
     with torch.no_grad():
         accuracy = (model(split.x_test).argmax(1) == split.y_test).float().mean().item()
-    assert facts.exactitud_test() == percent(accuracy, 1)
-    assert facts.n_test() == integer(len(split.y_test))
-    assert facts.n_train() == integer(len(split.y_train))
+    assert general.exactitud_test() == percent(accuracy, 1)
+    assert general.n_test() == integer(len(split.y_test))
+    assert general.n_train() == integer(len(split.y_train))
 
 
 def test_conv_canales(model, split):
@@ -110,7 +98,7 @@ def test_conv_canales(model, split):
 
 
 def test_cuatro_filtros_opuestos_y_respuesta_a_un_borde():
-    """Pie: los filtros 1 y 2 (y 3 y 4) son opuestos y sus mapas también; texto:
+    """Pie: los filtros 0 y 1 (y 2 y 3) son opuestos y sus mapas también; texto:
     responden en positivo donde la imagen pasa de oscuro a claro en su dirección."""
     from cnnviz.data import sample_photo
     from cnnviz.filters import FOUR_FILTERS, apply_filters

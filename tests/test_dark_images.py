@@ -15,8 +15,9 @@ from matplotlib.colors import to_hex, to_rgba
 from PIL import Image
 
 from cnnviz.figures.restyle import contrast, readable, restyle
-from cnnviz.figures.style import (DARK_PNG_KEY, SCHEMES, Variant, as_image, new_figure,
-                                  use_variant)
+from cnnviz.figures.notebook import as_image
+from cnnviz.figures.style import SCHEMES, Variant, new_figure, use_variant
+from cnnviz.variants import DARK_PNG_KEY
 
 
 def corner_rgb(png):
@@ -115,8 +116,8 @@ def render_page(path, site):
     """El cuaderno por el conversor de mkdocs-jupyter y los pasos de la construcción."""
     from mkdocs_jupyter.convert import nb2html
 
-    from cnnviz.site import notebooks
-    from cnnviz.site.notebook_page import to_material
+    from cnnviz.site.build import notebooks
+    from cnnviz.site.html.notebook_page import to_material
 
     html = nb2html(str(path), execute=False, no_prompt=True, include_requirejs=False)
     html = notebooks.apply_image_alts(html, path)
@@ -151,7 +152,7 @@ def test_notebook_page_is_light_and_material_native(tmp_path):
 
 
 def test_notebook_image_without_dark_variant_is_an_error(tmp_path):
-    from cnnviz.site.notebook_page import NotebookPageError
+    from cnnviz.site.html.notebook_page import NotebookPageError
 
     path, _ = tiny_notebook(tmp_path, dark=False)
     with pytest.raises(NotebookPageError, match="variante oscura.*as_image"):
@@ -170,8 +171,3 @@ def test_downloaded_notebooks_keep_alt_but_not_dark_copies(built_site):
         assert metadata, path.name
         assert all(m.get("alt") and DARK_PNG_KEY not in m for m in metadata), path.name
         assert len(list((path.parent / "salidas").glob("*.png"))) == 2 * len(metadata)
-
-
-def test_notebook_page_reads_the_dark_variant_key_of_as_image():
-    from cnnviz.site import notebook_page
-    assert notebook_page.DARK_PNG_KEY == DARK_PNG_KEY

@@ -6,7 +6,6 @@ import pytest
 import torch
 import torch.nn as nn
 
-from cnnviz.data import load_mnist_split
 from cnnviz.features.activations import activation_maps
 from cnnviz.features.actmax import channel_objective, class_objective, maximize
 from cnnviz.features.embedding import embed_2d, feature_vectors
@@ -14,21 +13,10 @@ from cnnviz.features.layers import as_sequential
 from cnnviz.features.occlusion import occlusion_attribution, occlusion_scores
 from cnnviz.features.saliency import guided_backprop, saliency
 from cnnviz.features.sanity import randomization_test, randomize, rank_correlation
-from cnnviz.training import trained_model
 
 
 @pytest.fixture(scope="module")
-def model():
-    # Un hilo, como al generar las figuras; se restaura al terminar el módulo
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield trained_model()[0]
-    torch.set_num_threads(threads)
-
-
-@pytest.fixture(scope="module")
-def digits():
-    split = load_mnist_split()
+def digits(split):
     return split.x_test[:16], split.y_test[:16], split
 
 

@@ -5,19 +5,22 @@ from matplotlib.figure import Figure
 
 from cnnviz.figures import FIGURES
 from cnnviz.figures.style import Variant, use_variant
-from cnnviz.site.figure_build import FigureError, render_figure
+from cnnviz.site.build.figure_build import FigureError, render_figure
 
 # Paneles visibles (ejes con contenido) que debe tener cada figura
 EXPECTED_PANELS = {
     "arquitectura": 1,
     "relu": 2,
     "cuatro_filtros": 9,     # foto + 4 filtros + 4 mapas
-    "max_pooling": 3,
+    "max_pooling": 4,        # entrada, max pooling, average pooling, media global
     "conv_canales": 12,      # 3 canales × (mapa, kernel, aporte) + resto + salida + texto
     "relleno_paso": 3,       # entrada con relleno, filtro, salida
     "campo_receptivo": 4,    # conv1, pool1, conv2, pool2
+    "desplazamiento": 5,     # dígito, desplazado, sus dos mapas de conv1 y la gráfica
     "paso_alto": 3,
     "sobel": 4,
+    "paso_bajo": 3,          # recorte, suavizado, diferencia
+    "frecuencias": 1,
     "filtros_conv1": 16,     # 16 filtros (más la barra de color)
     "mapas_activacion": 15,  # 3 dígitos × (entrada + 4 capas)
     "pca_tsne": 2,
@@ -32,6 +35,20 @@ EXPECTED_PANELS = {
     "smoothgrad": 12,        # 4 dígitos × (dígito, saliencia, SmoothGrad)
     "borrado": 1,
     "cordura_curvas": 1,
+    "sq_top5": 12,           # 6 fotos × (foto, barras)
+    "sq_filtros_conv1": 64,
+    "sq_parametros": 1,
+    "sq_mapas": 13,          # foto + 4 etapas × 3 canales
+    "sq_gradcam_clases": 3,  # foto doble + 2 clases
+    "sq_atribucion": 12,     # 3 fotos × (foto, saliencia, integrados, Grad-CAM)
+    "sq_cordura": 8,         # (saliencia, Grad-CAM) × (entrenada + 3 pasos)
+    "estilo_textura": 3,         # textura, ruido de partida, sintetizada
+    "estilo_transferencia": 3,   # contenido, estilo, resultado
+    "estilo_rejilla": 4,         # un resultado por peso del estilo
+    "estilo_curvas": 2,          # textura y transferencia
+    "clases_squeezenet": 4,      # una imagen por clase
+    "deepdream": 2,              # foto y sueño
+    "adversario": 3,             # original, diferencia, atacada
 }
 
 

@@ -26,7 +26,7 @@ from cnnviz.features.noise import gaussian, uniform
 from cnnviz.features.sanity import CASCADE, randomize
 from cnnviz.features.smoothgrad import NOISE_LEVEL, SAMPLES, smoothgrad, smoothgrad_noise
 from cnnviz.model import DigitCNN
-from cnnviz.site.lab_export import LAYERS, decode_layer, decode_pixels, epoch_state, unpack
+from cnnviz.lab_format import LAYERS, decode_layer, decode_pixels, epoch_state, unpack
 
 TOL = 1e-4          # error máximo, relativo al mayor valor del mapa (como mínimo, 1)
 # Con los pesos entrenados, SmoothGrad y los gradientes integrados usan sus 32
@@ -42,20 +42,14 @@ def exported(built_site):
     return json.loads((built_site / "laboratorio" / "modelo.json").read_text())
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")
-def trained():
-    from cnnviz.data import load_mnist_split
+def trained(model, split):
+    """La CNN entrenada, la partición y los metadatos del entrenamiento."""
     from cnnviz.training import trained_model
-    model, meta = trained_model()
-    return model.eval(), load_mnist_split(), meta
+    return model, split, trained_model()[1]
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +210,7 @@ def compare(page, model, raw_images, mean, std, errors, label, class_model=None,
 
 def test_export_is_the_trained_model(exported, trained, built_site):
     from cnnviz.features.sanity import THRESHOLD
-    from cnnviz.site.lab_export import architecture
+    from cnnviz.lab_format import architecture
     from cnnviz.training import EPOCHS, weights_key
 
     model, split, _ = trained
@@ -481,11 +475,13 @@ def test_keyboard_flow_and_tab_stops(site_page):
         '#cnn-lab a[href], #cnn-lab button, #cnn-lab select, #cnn-lab input, #cnn-lab [tabindex]'))
         .filter(el => el.tabIndex >= 0 && !el.disabled && el.getClientRects().length + (el.matches('.lab-skip') ? 1 : 0) > 0)
         .map(el => el.id || el.className)""")
-    assert len(stops) <= 15, stops
+    assert len(stops) <= 16, stops
     # Del enlace para saltar, con el tabulador: se llega a la lista de dígitos y se elige uno
     page.focus(".lab-skip")
     assert page.evaluate("document.activeElement.classList.contains('lab-skip')")
     assert page.locator(".lab-skip").is_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "lab-load"    # «Cargar tu red»
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "lab-clear"
     page.keyboard.press("Tab")
@@ -497,20 +493,20 @@ def test_keyboard_flow_and_tab_stops(site_page):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('lab-map')"):
             break
-    assert page.inner_text("#lab-detail-title") == "conv1 + ReLU · mapa 1"
+    assert page.inner_text("#lab-detail-title") == "conv1 + ReLU · mapa 0"
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    assert page.inner_text("#lab-detail-title") == "conv1 + ReLU · mapa 3"
+    assert page.inner_text("#lab-detail-title") == "conv1 + ReLU · mapa 2"
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
-    assert page.inner_text("#lab-detail-title") == "pool1 · mapa 3"
+    assert page.inner_text("#lab-detail-title") == "pool1 · mapa 2"
     page.keyboard.press("End")
-    assert page.inner_text("#lab-detail-title") == "pool2 · mapa 32"
+    assert page.inner_text("#lab-detail-title") == "pool2 · mapa 31"
     assert page.evaluate("document.querySelectorAll('.lab-map[tabindex=\"0\"]').length") == 1
     # Salir de los mapas y volver: una sola parada, en el último elegido
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith("pool2, mapa 32")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith("pool2, mapa 31")
     # Borrar con el teclado
     page.focus("#lab-clear")
     page.keyboard.press("Enter")
@@ -522,16 +518,16 @@ def test_feature_maps_show_their_kernel(site_page):
     page = site_page
     open_lab(page)
     page.locator("#lab-layers .lab-map").nth(4).click()
-    assert page.inner_text("#lab-detail-title") == "conv1 + ReLU · mapa 5"
+    assert page.inner_text("#lab-detail-title") == "conv1 + ReLU · mapa 4"
     assert page.evaluate("document.getElementById('lab-detail-kernel').width") == 5
     page.locator("#lab-layers .lab-map").nth(32 + 9).click()
-    assert page.inner_text("#lab-detail-title") == "conv2 + ReLU · mapa 10"
+    assert page.inner_text("#lab-detail-title") == "conv2 + ReLU · mapa 9"
     assert page.evaluate("document.getElementById('lab-detail-kernel').width") == 15
     assert page.get_attribute("#lab-layers .lab-map >> nth=41", "aria-pressed") == "true"
     page.locator("#lab-layers .lab-map").nth(16 + 2).hover()
-    assert page.inner_text("#lab-detail-title") == "pool1 · mapa 3"
+    assert page.inner_text("#lab-detail-title") == "pool1 · mapa 2"
     page.mouse.move(0, 0)
-    assert page.inner_text("#lab-detail-title") == "conv2 + ReLU · mapa 10"
+    assert page.inner_text("#lab-detail-title") == "conv2 + ReLU · mapa 9"
     assert page.locator(".lab-map[aria-label]").count() == 16 + 16 + 32 + 32
     assert page.watch.console_errors == []
 
@@ -600,7 +596,7 @@ def test_a_bad_extra_file_disables_only_its_panel(site_page, built_site, case):
     elif case == "aleatorio cortado":
         body, expected = data[:len(data) - 1000], "aleatorio.bin está cortado o dañado"
     else:
-        from cnnviz.site.lab_export import pack
+        from cnnviz.lab_format import pack
         header, arrays = unpack(data)
         header.pop("tensores")
         arrays = dict(arrays)

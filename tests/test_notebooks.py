@@ -16,7 +16,9 @@ import pytest
 from conftest import ROOT, nav_pages
 from reader_env import downloaded_notebook, make_reader_env, seed_weights
 
-from cnnviz.site.notebooks import NotebookError, execute_notebook, notebook_key
+from cnnviz.site.build.jobs import notebook as execute_notebook
+from cnnviz.site.build.jobs import notebook_key
+from cnnviz.site.build.notebooks import NotebookError
 
 NOTEBOOK_PAGES = [(src, url) for src, url in nav_pages() if src.endswith(".ipynb")]
 
@@ -38,7 +40,7 @@ _CHECK_CELL = "import cnnviz\nprint(cnnviz.__file__)"
 
 @pytest.mark.parametrize("src, url", NOTEBOOK_PAGES)
 def test_download_is_the_prepared_notebook(built_site, site_port, src, url):
-    from cnnviz.site.wheel import wheel_path_in_site
+    from cnnviz.site.reader.wheel import wheel_path_in_site
 
     path, link = downloaded_notebook(built_site, url)
     assert path.is_file() and link["download"] == path.name
@@ -58,7 +60,7 @@ def test_download_is_the_prepared_notebook(built_site, site_port, src, url):
 def test_training_loop_cell_is_the_package_function():
     # La celda del bucle, tal como la rellena la construcción, contiene el
     # código de cnnviz.training.train (leído aquí con inspect, no con snippets)
-    from cnnviz.site.reader import prepare_notebook
+    from cnnviz.site.reader.pages import prepare_notebook
     from cnnviz.training import train
 
     config = {"site_url": "http://127.0.0.1:8000/", "repo_url": "", "edit_uri": ""}
@@ -113,7 +115,7 @@ def test_source_notebooks_import_instead_of_defining():
 
 
 def test_bad_inclusion_fails_naming_the_section(tmp_path):
-    from cnnviz.site.reader import prepare_notebook
+    from cnnviz.site.reader.pages import prepare_notebook
 
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell('--8<-- "code/cnnviz/training.py:no_existe"')])
@@ -124,7 +126,7 @@ def test_bad_inclusion_fails_naming_the_section(tmp_path):
 
 
 def test_undeclared_import_fails(tmp_path):
-    from cnnviz.site.reader import prepare_notebook
+    from cnnviz.site.reader.pages import prepare_notebook
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import mkdocs")])
     path = tmp_path / "otro.ipynb"
@@ -154,7 +156,7 @@ def test_failing_cell_raises_with_the_notebook_name(fresh_cache):
 
 
 def test_notebook_key_depends_on_package_code(fresh_cache, monkeypatch):
-    import cnnviz.site.keys as keys
+    import cnnviz.site.build.keys as keys
 
     path = sorted((ROOT / "docs").rglob("*.ipynb"))[0]
     shutil.copy(path, fresh_cache / path.name)

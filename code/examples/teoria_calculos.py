@@ -48,9 +48,13 @@ import torch.nn.functional as F
 from cnnviz.layer_math import PADDING_INPUT, PADDING_KERNEL, output_size
 
 # --8<-- [start:relleno]
-out = F.conv2d(PADDING_INPUT[None, None], PADDING_KERNEL[None, None], padding=1, stride=2)
-print(out[0, 0])                                       # (3, 3)
+x, k = PADDING_INPUT[None, None], PADDING_KERNEL[None, None]
+out = F.conv2d(x, k, padding=1, stride=2)
+print(out[0, 0].int().tolist())                       # (3, 3)
 print("lado de salida:", output_size(5, kernel=3, padding=1, stride=2))
+# Paso 2 = paso 1 y quedarse con una posición de cada dos en cada eje
+print("¿igual que paso 1 tomando una de cada dos?",
+      torch.equal(out, F.conv2d(x, k, padding=1)[..., ::2, ::2]))
 # --8<-- [end:relleno]
 
 # --8<-- [start:softmax]
@@ -107,3 +111,35 @@ for name, r, j in receptive_fields(layers):
     (height, width), _ = gradient_receptive_field(DigitCNN(), name)
     print(f"{name}: fórmula r = {r} (salto {j}); autograd {height}×{width}")
 # --8<-- [end:campo_receptivo]
+
+# --8<-- [start:retropropagacion_imports]
+import torch
+import torch.nn.functional as F
+
+from cnnviz.backprop import avg_pool_backward, conv_backward, max_pool_backward
+from cnnviz.pooling import POOL_EXAMPLE
+# --8<-- [end:retropropagacion_imports]
+
+# --8<-- [start:retropropagacion]
+torch.manual_seed(0)
+x = torch.randn(6, 6, requires_grad=True)          # entrada
+k = torch.randn(3, 3, requires_grad=True)          # filtro
+b = torch.zeros(1, requires_grad=True)             # sesgo
+y = F.conv2d(x[None, None], k[None, None], b)[0, 0]   # salida (4, 4)
+G = torch.randn(4, 4)                              # un ∂L/∂y cualquiera: L = Σ G·y
+(G * y).sum().backward()                           # autograd
+
+dx, dk, db = conv_backward(x.detach(), k.detach(), G)   # las fórmulas
+print("convolución, ¿igual que autograd?  ∂L/∂x:", torch.allclose(dx, x.grad, atol=1e-6),
+      " ∂L/∂K:", torch.allclose(dk, k.grad, atol=1e-6),
+      " ∂L/∂b:", torch.allclose(db, b.grad[0], atol=1e-6))
+
+# Max pooling y average pooling 2×2 del ejemplo, con ∂L/∂y = 1 en las cuatro salidas
+m = POOL_EXAMPLE.clone().requires_grad_()
+F.max_pool2d(m[None, None], 2)[0, 0].sum().backward()
+print("max pooling, ¿igual que autograd?", torch.equal(max_pool_backward(POOL_EXAMPLE, torch.ones(2, 2)), m.grad))
+print(m.grad.int())                                # un 1 en el máximo de cada ventana
+a = POOL_EXAMPLE.clone().requires_grad_()
+F.avg_pool2d(a[None, None], 2)[0, 0].sum().backward()
+print("average pooling, ¿igual que autograd?", torch.equal(avg_pool_backward(torch.ones(2, 2)), a.grad))
+# --8<-- [end:retropropagacion]

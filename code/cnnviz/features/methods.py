@@ -10,7 +10,7 @@ en ``modelo.json``).
 from .gradcam import grad_cam
 from .integrated_gradients import (STEPS, black_baseline, blurred_baseline,
                                    integrated_gradients, noise_baseline)
-from .occlusion import occlusion_attribution
+from .occlusion import OCCLUSION_PATCH, OCCLUSION_STRIDE, occlusion_attribution
 from .saliency import guided_backprop, saliency
 from .smoothgrad import NOISE_LEVEL, SAMPLES, smoothgrad, smoothgrad_noise
 
@@ -20,7 +20,6 @@ NAMES = {"saliencia": "Saliencia", "smoothgrad": "SmoothGrad",
          "guiada": "Retropropagación guiada", "oclusion": "Oclusión"}
 SIGNED = ("integrados", "oclusion")          # los demás mapas son valores absolutos
 BASELINES = {"negra": black_baseline, "difuminada": blurred_baseline, "ruido": noise_baseline}
-OCCLUSION_PATCH, OCCLUSION_STRIDE = 8, 4     # parche de 8×8 cada 4 píxeles: 6×6 posiciones
 
 
 def attribution_methods(mean, std, baseline="negra", samples=SAMPLES, steps=STEPS):

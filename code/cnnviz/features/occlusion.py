@@ -4,6 +4,9 @@ import torch
 
 from .layers import check_targets
 
+# El parche de los métodos de atribución, del laboratorio y de la figura de oclusión
+OCCLUSION_PATCH, OCCLUSION_STRIDE = 8, 4     # parche de 8×8 cada 4 píxeles: 6×6 posiciones
+
 
 # --8<-- [start:occlusion]
 def _positions(size, patch, stride):

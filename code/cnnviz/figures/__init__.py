@@ -14,7 +14,7 @@ valores (``cnnviz.site.facts``).
 from dataclasses import dataclass
 from typing import Callable
 
-from . import atribucion, bordes, convolucion, teoria, visualizacion
+from . import atribucion, bordes, clases, convolucion, estilo, squeezenet, teoria, visualizacion
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,14 @@ _SPECS = [
                "Dos gráficas: ReLU, que vale 0 para x negativo y x para x positivo, y "
                "la función escalón, que vale 0 o 1", narrow=True),
     FigureSpec("cuatro_filtros", teoria.fig_cuatro_filtros,
-               "La foto del cámara, cuatro filtros de 4×4 con una mitad de −1 y otra de "
+               "La foto de un fotógrafo con su cámara, cuatro filtros de 4×4 con una mitad de −1 y otra de "
                "+1 (dos verticales y dos horizontales) y el mapa de características que "
                "produce cada uno sobre la foto", narrow=True),
     FigureSpec("max_pooling", teoria.fig_max_pooling,
                "Max pooling de una matriz de 4×4 a una de 2×2, con los números de cada "
-               "ventana y su máximo en negrita, y el pooling por media global de la misma "
-               "matriz: la suma de sus 16 valores dividida entre 16", narrow=True),
+               "ventana y su máximo en negrita; el average pooling 2×2 de la misma matriz, "
+               "con la media de cada ventana, y su pooling por media global: la suma de sus "
+               "16 valores dividida entre 16", narrow=True),
     FigureSpec("conv_canales", convolucion.fig_conv_canales,
                "Un canal de la segunda capa convolucional de DigitCNN para un dígito 2: "
                "tres de sus canales de entrada con su filtro de 3×3 y lo que aporta cada "
@@ -56,13 +57,27 @@ _SPECS = [
                "Una entrada de 5×5 rodeada de un marco de ceros de relleno, "
                "un filtro de 3×3 y la salida de 3×3 con paso 2, con una ventana y su "
                "resultado destacados y la suma de productos que lo da", narrow=True),
+    FigureSpec("desplazamiento", convolucion.fig_desplazamiento,
+               "Un dígito 2 de prueba y el mismo desplazado 3 píxeles a la derecha, el mapa de "
+               "un canal de conv1 para cada uno, con líneas guía en las mismas columnas, y una "
+               "gráfica del cambio relativo de la salida de conv1, pool1, conv2 y pool2 según "
+               "el desplazamiento, de 0 a 4 píxeles, y del de conv1 tras devolver su mapa a su "
+               "sitio", narrow=True),
     FigureSpec("campo_receptivo", convolucion.fig_campo_receptivo,
                "Un dígito de 28×28 cuatro veces, con un cuadrado de color que marca los "
                "píxeles que ve la neurona central de conv1, pool1, conv2 y pool2, con su "
                "lado en píxeles", narrow=True),
     FigureSpec("paso_alto", bordes.fig_paso_alto,
-               "La foto del cámara, la salida del filtro laplaciano en gris (gris medio "
+               "La foto de un fotógrafo con su cámara, la salida del filtro laplaciano en gris (gris medio "
                "es 0) y su valor absoluto", narrow=True),
+    FigureSpec("paso_bajo", bordes.fig_paso_bajo,
+               "Un recorte de 64×64 de la foto del fotógrafo, el mismo recorte suavizado con "
+               "un filtro gaussiano de 3×3 y la diferencia entre los dos en gris (gris medio "
+               "es 0)", narrow=True),
+    FigureSpec("frecuencias", bordes.fig_frecuencias,
+               "Tres curvas de la respuesta en frecuencia, entre 0 y π, de un suavizado "
+               "gaussiano, del laplaciano y de Sobel x, cada una dividida entre su máximo",
+               narrow=True),
     FigureSpec("sobel", bordes.fig_sobel,
                "Foto de una taza de café y las respuestas de Sobel en x y en y (rojo "
                "positivo, azul negativo) y la magnitud del gradiente", narrow=True),
@@ -126,6 +141,72 @@ _SPECS += [
     FigureSpec("cordura_curvas", atribucion.fig_cordura_curvas,
                "Correlación de Spearman media de cada método con su mapa de la red entrenada "
                "según las capas reiniciadas al azar, con el umbral de la prueba", narrow=True),
+]
+
+# SqueezeNet sobre fotos (docs/visualizacion/squeezenet.md)
+_SPECS += [
+    FigureSpec("sq_top5", squeezenet.fig_top5,
+               "Seis fotos (taza de café, gata, moto, fotógrafo, astronauta y cohete), cada una "
+               "junto a una barra por cada una de sus cinco clases de ImageNet más probables según "
+               "SqueezeNet, con el nombre de la clase en español y su probabilidad", narrow=True),
+    FigureSpec("sq_filtros_conv1", squeezenet.fig_filtros_conv1,
+               "Los 64 filtros de 3×3 de la primera capa de SqueezeNet dibujados en color (gris "
+               "medio es peso 0), en una cuadrícula de 8×8; un marco azul señala los que miden "
+               "como filtros de color y uno naranja los de borde orientado", narrow=True),
+    FigureSpec("sq_parametros", squeezenet.fig_parametros,
+               "Barras horizontales con el número de parámetros de cada etapa de SqueezeNet, de "
+               "conv1 a conv10, con la forma de la salida de cada una", narrow=True),
+    FigureSpec("sq_mapas", squeezenet.fig_mapas,
+               "La foto de la gata y, para conv1, fire3, fire5 y fire9, los tres mapas de "
+               "activación con mayor media, cada vez más pequeños", narrow=True),
+    FigureSpec("sq_gradcam_clases", squeezenet.fig_gradcam_clases,
+               "Una foto doble, la gata a la izquierda y la taza de café a la derecha, y el mapa "
+               "de Grad-CAM de la clase gato egipcio y el de la clase café expreso sobre ella, "
+               "con el porcentaje de cada mapa que cae en la mitad izquierda", narrow=True),
+    FigureSpec("sq_atribucion", squeezenet.fig_atribucion,
+               "Tres fotos (café, gata y moto) con la clase más probable, su mapa de saliencia, "
+               "el de gradientes integrados y el de Grad-CAM sobre la foto", narrow=True),
+    FigureSpec("sq_cordura", squeezenet.fig_cordura,
+               "Prueba de aleatorización en SqueezeNet con la foto de la gata: la saliencia y el "
+               "Grad-CAM de la red entrenada y con conv10, fire9 y fire8 reiniciadas al azar en "
+               "cascada, con la correlación de Spearman de cada mapa con el de la red entrenada",
+               narrow=True),
+]
+
+# Transferencia de estilo con SqueezeNet (optimizaciones en caché de disco: cnnviz.imagenet.style_runs)
+_SPECS += [
+    FigureSpec("estilo_textura", estilo.fig_estilo_textura,
+               "Tres imágenes: una textura de una tinción inmunohistoquímica (glándulas marrones "
+               "sobre un fondo claro con núcleos azules), el ruido aleatorio del que parte la "
+               "síntesis y la textura sintetizada", narrow=True),
+    FigureSpec("estilo_transferencia", estilo.fig_estilo_transferencia,
+               "Tres imágenes: la foto de la gata Chelsea (el contenido), la tinción "
+               "inmunohistoquímica (el estilo) y la foto de la gata repintada con los colores y "
+               "las texturas de la tinción", narrow=True),
+    FigureSpec("estilo_rejilla", estilo.fig_estilo_rejilla,
+               "Cuatro versiones de la foto de la gata con el estilo de la tinción, de menos a "
+               "más peso del estilo, cada una con su pérdida de contenido y de estilo "
+               "finales", narrow=True),
+    FigureSpec("estilo_curvas", estilo.fig_estilo_curvas,
+               "Dos gráficas en escala logarítmica de las pérdidas en cada paso de Adam: la de "
+               "estilo y la de variación total en la síntesis de textura, y las de contenido, "
+               "estilo y variación total en la transferencia de estilo", narrow=True),
+]
+
+# Lo que imagina SqueezeNet (resultados en caché de disco: cnnviz.imagenet.class_runs)
+_SPECS += [
+    FigureSpec("clases_squeezenet", clases.fig_clases_squeezenet,
+               "Cuatro imágenes sintéticas de colores saturados sobre fondo gris, cada una la que "
+               "maximiza la puntuación de una clase de ImageNet (flamenco, tarántula, volcán y "
+               "piña), con su nombre y la probabilidad que le da SqueezeNet", narrow=True),
+    FigureSpec("deepdream", clases.fig_deepdream,
+               "La foto de la gata Chelsea y su versión de DeepDream, con superpuestos por toda "
+               "la foto patrones que la red exagera", narrow=True),
+    FigureSpec("adversario", clases.fig_adversario,
+               "Tres imágenes: la foto de una taza de café con la clase que le da SqueezeNet y su "
+               "probabilidad, la diferencia entre la foto atacada y la original amplificada (gris "
+               "es cero) y la foto atacada, igual a simple vista, con su nueva clase y su "
+               "probabilidad", narrow=True),
 ]
 
 FIGURES = {spec.name: spec for spec in _SPECS}

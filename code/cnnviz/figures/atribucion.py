@@ -21,11 +21,11 @@ from ..features.methods import BASELINES, NAMES, SIGNED, attribution_methods
 from ..features.saliency import saliency
 from ..features.sanity import CASCADE, THRESHOLD, randomization_test
 from ..features.smoothgrad import NOISE_LEVEL, SAMPLES, smoothgrad, smoothgrad_noise
+from .. import spanish
 from .scales import scale_bar
-from .style import (LAYER_COLORS, current_variant, hide_ticks, new_figure, scheme_colors,
+from .style import (LAYER_COLORS, current_variant, hide_ticks, new_figure, num, scheme_colors,
                     to_numpy, wrap)
 from .. import results
-from ..spanish import percent
 from ..results import EXAMPLE_CLASSES
 
 # Ancho (pulgadas) y tamaño de letra base (puntos) de cada composición. Un
@@ -140,7 +140,7 @@ def fig_integrados():
                     axes[row, 2 * d].set_title(f"base ({y[d].item()})")
                     axes[row, 2 * d + 1].set_title(f"atribución\n(un {y[d].item()})")
             zeros = float((maps == 0).float().mean())
-            axes[row, 0].set_ylabel(f"{name}\n{percent(zeros, 0)} ceros")
+            axes[row, 0].set_ylabel(f"{name}\n{spanish.percent(zeros, 0)} ceros")
         scale_bar(fig, axes.ravel().tolist(), signed=True)
         fig.suptitle("Gradientes integrados con tres líneas de base\n(rojo suma a la clase, azul resta)")
     return fig
@@ -178,7 +178,7 @@ def fig_borrado():
             steps = np.linspace(0, 1, len(curve))
             style = {"color": scheme_colors()["foreground"], "linestyle": "--"} if name == "azar" else \
                 {"color": (LAYER_COLORS + ["#edc948"])[list(NAMES).index(name)]}
-            ax.plot(steps, curve, linewidth=1.6, label=f"{names[name]} ({area:.2f})".replace(".", ","),
+            ax.plot(steps, curve, linewidth=1.6, label=f"{names[name]} ({num(area, 2)})",
                     **style)
         ax.set_xlabel("fracción de píxeles borrados (a negro)")
         ax.set_ylabel("probabilidad de la clase real")
@@ -200,7 +200,7 @@ def _legend(fig, ax, title, narrow):
 
 
 def _comma(value, _):
-    return f"{value:.1f}".replace(".", ",")
+    return num(value, 1)
 
 
 def fig_cordura():
@@ -214,13 +214,12 @@ def fig_cordura():
                 ax = axes[row, col]
                 _heat(ax, maps[0], signed=name in SIGNED)
                 if col:
-                    ax.set_title(f"ρ = {rho[0]:.2f}".replace(".", ",").replace("-", "−"))
+                    ax.set_title(f"ρ = {num(rho[0], 2)}")
                 if row == 0:
                     label = CASCADE_LABELS[layers]
                     if current_variant().narrow:     # «+ conv2 al azar» no cabe en una línea
                         label = label.replace("+ conv", "+conv").replace(" al azar", "\nal azar")
-                    title = label + (f"\nρ = {rho[0]:.2f}" if col else "")
-                    ax.set_title(title.replace(".", ",").replace("-", "−"))
+                    ax.set_title(label + (f"\nρ = {num(rho[0], 2)}" if col else ""))
             axes[row, 0].set_ylabel(NAMES[name].replace("Retropropagación ", "Retroprop.\n")
                                     .replace("Gradientes ", "Gradientes\n"))
         for row, name in enumerate(tests):      # una barra por fila: |mapa| o con signo

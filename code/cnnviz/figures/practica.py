@@ -1,8 +1,10 @@
 """Figuras de los cuadernos de «Práctica» (reciben los datos como argumentos)."""
 
+import matplotlib
 import numpy as np
 
-from .style import LAYER_COLORS, hide_ticks, new_figure, to_numpy
+from ..spanish import integer
+from .style import LAYER_COLORS, hide_ticks, new_figure, num, to_numpy
 
 
 def fig_feature_maps(maps, titles, suptitle, cmap="gray", symmetric=True):
@@ -29,7 +31,7 @@ def fig_digits(images, labels, title, n=10):
     """Los primeros ``n`` dígitos con su etiqueta."""
     fig = new_figure(1.2 * n, 1.7)
     for ax, img, label in zip(fig.subplots(1, n), images[:n], labels[:n]):
-        ax.imshow(to_numpy(img).squeeze(), cmap="gray_r")
+        ax.imshow(to_numpy(img).squeeze(), cmap="gray")      # trazo blanco sobre negro
         ax.set_title(f"{int(label)}")
         hide_ticks(ax)
     fig.suptitle(title)
@@ -58,30 +60,46 @@ def fig_loss_curve(losses, steps_per_epoch):
 
 
 def fig_per_class(per_class):
-    """Exactitud de cada clase, en barras."""
+    """Sensibilidad (exhaustividad, *recall*) de cada clase, en barras desde 0.
+
+    Es la fracción de los dígitos de esa clase que la red clasifica bien: la
+    diagonal de la matriz de confusión dividida entre la suma de su fila.
+    """
     per_class = to_numpy(per_class) * 100
     fig = new_figure(7, 3.0)
     ax = fig.add_subplot()
     bars = ax.bar(np.arange(len(per_class)), per_class, color=LAYER_COLORS[2])
-    ax.bar_label(bars, labels=[f"{v:.1f}" for v in per_class], fontsize=8)
+    ax.bar_label(bars, labels=[num(v, 1) for v in per_class], fontsize=8)
     ax.set_xticks(np.arange(len(per_class)))
-    ax.set_xlabel("clase (dígito)")
-    ax.set_ylabel("exactitud (%)")
-    ax.set_ylim(min(90, per_class.min() - 2), 101)
-    ax.set_title("Exactitud por clase en el conjunto de prueba")
+    ax.set_xlabel("clase real (dígito)")
+    ax.set_ylabel("sensibilidad (%)")
+    ax.set_ylim(0, 112)
+    ax.set_yticks(range(0, 101, 20))
+    ax.set_title("Sensibilidad (recall) por clase en prueba: % de cada dígito que la red acierta")
     return fig
 
 
 def fig_confusion(confusion):
-    """Matriz de confusión con los recuentos escritos en cada celda."""
+    """Matriz de confusión con los recuentos escritos en cada celda.
+
+    Las celdas con 0 no se pintan (queda el fondo, también en modo oscuro) y
+    el texto de cada celda es blanco o negro según la luminancia de su color.
+    """
+    from matplotlib.colors import Normalize
+
+    from .restyle import luminance
     confusion = to_numpy(confusion)
     fig = new_figure(5.6, 5.0)
     ax = fig.add_subplot()
-    im = ax.imshow(np.log1p(confusion), cmap="Blues")
+    logs = np.log1p(confusion.astype(float))
+    norm = Normalize(0, logs.max())
+    cmap = matplotlib.colormaps["Blues"]
+    im = ax.imshow(np.where(confusion > 0, logs, np.nan), cmap=cmap, norm=norm)
     for (r, c), v in np.ndenumerate(confusion):
         if v:
+            cell = cmap(norm(logs[r, c]))
             ax.text(c, r, str(v), ha="center", va="center", fontsize=8,
-                    color="white" if v > confusion.max() / 3 else "black")
+                    color="white" if luminance(cell) < 0.35 else "black")
     ax.set_xticks(range(len(confusion)))
     ax.set_yticks(range(len(confusion)))
     ax.set_xlabel("clase predicha")
@@ -91,17 +109,24 @@ def fig_confusion(confusion):
     return fig
 
 
-def fig_predictions(images, labels, preds, n_cols=8, n_rows=3):
-    """Rejilla de imágenes con «predicción (real)»: verde si acierta, rojo si no."""
-    fig = new_figure(1.3 * n_cols, 1.5 * n_rows)
-    axes = fig.subplots(n_rows, n_cols)
-    for ax, img, label, pred in zip(axes.flat, images, labels, preds):
-        ax.imshow(to_numpy(img).squeeze(), cmap="gray_r")
+def fig_predictions(images, labels, preds, n_cols=8, title=None):
+    """Rejilla con todas las imágenes y «predicción (real)»: verde si acierta, rojo si no."""
+    n = len(images)
+    if not n == len(labels) == len(preds):
+        raise ValueError(f"se esperaban tantas etiquetas y predicciones como imágenes ({n}); "
+                         f"llegaron {len(labels)} y {len(preds)}")
+    n_rows = -(-n // n_cols)
+    fig = new_figure(1.3 * n_cols, 1.5 * n_rows + 0.4)
+    axes = np.atleast_1d(fig.subplots(n_rows, n_cols)).ravel()
+    for ax in axes[n:]:
+        ax.axis("off")
+    for ax, img, label, pred in zip(axes, images, labels, preds):
+        ax.imshow(to_numpy(img).squeeze(), cmap="gray")      # trazo blanco sobre negro
         ok = int(label) == int(pred)
         ax.set_title(f"{int(pred)} ({int(label)})", color="#1a7f37" if ok else "#cf222e",
                      fontweight="bold")
         hide_ticks(ax)
-    fig.suptitle("Predicciones en el conjunto de prueba: predicción (real)")
+    fig.suptitle(title or f"{n} imágenes de prueba: predicción (real)")
     return fig
 
 
@@ -175,7 +200,7 @@ def fig_variants(histories):
     val = [histories[n].accuracy["val"][-1] * 100 for n in names]
     ax_acc.barh(y - 0.2, train, height=0.4, color=LAYER_COLORS[0], label="entrenamiento")
     bars = ax_acc.barh(y + 0.2, val, height=0.4, color=LAYER_COLORS[1], label="validación")
-    ax_acc.bar_label(bars, labels=[f"{v:.1f}".replace(".", ",") for v in val], fontsize=8,
+    ax_acc.bar_label(bars, labels=[num(v, 1) for v in val], fontsize=8,
                      padding=2)
     ax_acc.set_yticks(y, names)
     ax_acc.invert_yaxis()
@@ -215,8 +240,8 @@ def fig_shifts(image, shifts):
     fig = new_figure(1.5 * len(shifts), 2.0)
     for ax, (dy, dx) in zip(np.atleast_1d(fig.subplots(1, len(shifts))), shifts):
         shifted = torch.roll(torch.as_tensor(image), shifts=(dy, dx), dims=(-2, -1))
-        ax.imshow(to_numpy(shifted).squeeze(), cmap="gray_r")
-        ax.set_title(f"({dy}, {dx})".replace("-", "−"), fontsize=9)
+        ax.imshow(to_numpy(shifted).squeeze(), cmap="gray")   # trazo blanco sobre negro
+        ax.set_title(f"({integer(dy)}, {integer(dx)})", fontsize=9)
         hide_ticks(ax)
     fig.suptitle("Aumento de datos: el mismo dígito desplazado (filas, columnas)")
     return fig

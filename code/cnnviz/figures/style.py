@@ -4,7 +4,6 @@ import contextlib
 import contextvars
 import io
 import textwrap
-from dataclasses import dataclass
 
 import matplotlib
 import numpy as np
@@ -14,6 +13,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import ScalarFormatter  # noqa: E402
 
 from .. import spanish  # noqa: E402
+from ..variants import Variant  # noqa: E402,F401  (se importa de aquí en las figuras)
 
 # Paleta para distinguir capas (colores de Tableau, legibles en claro y oscuro)
 LAYER_COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2"]
@@ -58,17 +58,6 @@ SCHEMES = {
     "oscuro": {"background": "#1e2129", "foreground": "#e2e4e9", "grid": "#e2e4e926",
                "muted": "#aab0bb"},
 }
-
-
-@dataclass(frozen=True)
-class Variant:
-    scheme: str = "claro"     # "claro" u "oscuro"
-    narrow: bool = False      # composición para pantallas estrechas (≈ 390 px)
-
-    @property
-    def suffix(self):
-        """Sufijo del archivo: "", "-oscuro", "-estrecha", "-estrecha-oscuro"."""
-        return ("-estrecha" if self.narrow else "") + ("-oscuro" if self.scheme == "oscuro" else "")
 
 
 _variant = contextvars.ContextVar("cnnviz_figure_variant", default=Variant())
@@ -245,8 +234,9 @@ def png_bytes(fig, dpi=FIGURE_DPI):
 def describe(fig):
     """Texto alternativo a partir de los títulos de la figura (ya en español)."""
     main = fig._suptitle.get_text() if fig._suptitle else ""
-    panels = list(dict.fromkeys(ax.get_title().replace("\n", " ")
-                                for ax in fig.axes if ax.get_title()))
+    # Todos los títulos, en orden y con repeticiones: en una rejilla de dígitos,
+    # «7 (7)» dos veces son dos imágenes
+    panels = [ax.get_title().replace("\n", " ") for ax in fig.axes if ax.get_title()]
     if not (main or panels):
         raise ValueError("la figura no tiene títulos: pasa alt= con su descripción")
     if not panels:
@@ -255,28 +245,3 @@ def describe(fig):
         return f"Figura: {panels[0]}" if len(panels) == 1 else \
             "Figura con los paneles: " + "; ".join(panels)
     return f"Figura: {main}, con los paneles: " + "; ".join(panels)
-
-
-DARK_PNG_KEY = "png_oscuro"   # metadatos de la salida: la variante oscura, en base64
-
-
-def as_image(fig, alt=None):
-    """Muestra una Figure en un cuaderno como PNG, con texto alternativo.
-
-    Sin ``alt``, se describe con sus títulos. No hace falta pyplot. Jupyter
-    muestra la imagen clara; la variante para el modo oscuro del sitio (la
-    misma Figure recoloreada) va en los metadatos de la salida, junto al texto
-    alternativo.
-    """
-    import base64
-
-    from IPython.display import Image
-
-    from .restyle import restyle
-
-    alt = alt or describe(fig)
-    light = png_bytes(fig)
-    with use_variant(Variant(scheme="oscuro")):
-        dark = png_bytes(restyle(fig))
-    return Image(data=light, format="png",
-                 metadata={"alt": alt, DARK_PNG_KEY: base64.b64encode(dark).decode("ascii")})

@@ -157,11 +157,11 @@ def fig_cuatro_filtros():
     axes["foto"].set_title("Foto original\n(256×256)")
     hide_ticks(axes["foto"])
     for i, (name, kernel) in enumerate(FOUR_FILTERS.items()):
-        _kernel_panel(axes[f"k{i}"], kernel.numpy(), f"Filtro {i + 1}")
+        _kernel_panel(axes[f"k{i}"], kernel.numpy(), f"Filtro {i}")
         limit = maps[i].abs().max().item()
         axes[f"m{i}"].imshow(maps[i].numpy(), cmap="gray", vmin=-limit, vmax=limit)
         direction, change = name.split(", ")
-        axes[f"m{i}"].set_title(f"Mapa {i + 1}:\n{direction},\n{change}")
+        axes[f"m{i}"].set_title(f"Mapa {i}:\n{direction},\n{change}")
         hide_ticks(axes[f"m{i}"])
     title(fig, "Cuatro filtros de 4×4 y sus mapas de características (claro: respuesta "
           "positiva; oscuro: negativa)")
@@ -169,27 +169,28 @@ def fig_cuatro_filtros():
 
 
 def fig_max_pooling():
-    """Max pooling 2×2 sobre el ejemplo de 4×4, con los números a la vista."""
+    """Max pooling y average pooling 2×2 sobre el ejemplo de 4×4, y la media global."""
     x = POOL_EXAMPLE.numpy()
     pooled = torch.nn.functional.max_pool2d(POOL_EXAMPLE[None, None], 2)[0, 0].numpy()
+    averaged = torch.nn.functional.avg_pool2d(POOL_EXAMPLE[None, None], 2)[0, 0].numpy()
     block_colors = [LAYER_COLORS[0], LAYER_COLORS[1], LAYER_COLORS[2], LAYER_COLORS[4]]
     edge = scheme_colors()["foreground"]
     narrow = current_variant().narrow
     if narrow:
-        fig = new_figure(figure_width(), 5.0)
-        axes = fig.subplot_mosaic([["in", "in"], ["out", "gap"]], height_ratios=[1.5, 1.2],
-                                  width_ratios=[1.5, 1])
+        fig = new_figure(figure_width(), 6.4)
+        axes = fig.subplot_mosaic([["in", "in"], ["out", "avg"], ["gap", "gap"]],
+                                  height_ratios=[1.5, 1.1, 0.5])
     else:
         fig = new_figure(figure_width(), 2.6)
-        axes = fig.subplot_mosaic([["in", "out", "gap"]], width_ratios=[4, 2.6, 2])
+        axes = fig.subplot_mosaic([["in", "out", "avg", "gap"]], width_ratios=[4, 2.6, 2.6, 2])
 
-    def grid(ax, values, color_of, title, highlight=None):
+    def grid(ax, values, color_of, title, highlight=None, places=0):
         n_rows, n_cols = values.shape
         for (r, c), v in np.ndenumerate(values):
             ax.add_patch(Rectangle((c, n_rows - 1 - r), 1, 1, facecolor=color_of(r, c),
                                    alpha=0.35, edgecolor=edge))
             bold = highlight is not None and highlight(r, c)
-            ax.text(c + 0.5, n_rows - 0.5 - r, num(v, 0), ha="center", va="center",
+            ax.text(c + 0.5, n_rows - 0.5 - r, num(v, places), ha="center", va="center",
                     fontsize=12, fontweight="bold" if bold else "normal")
         ax.set_xlim(-0.05, n_cols + 0.05)
         ax.set_ylim(-0.05, n_rows + 0.05)
@@ -205,11 +206,13 @@ def fig_max_pooling():
 
     grid(axes["in"], x, lambda r, c: block(r, c, 2), "Mapa de entrada (4×4)", is_block_max)
     grid(axes["out"], pooled, lambda r, c: block(r, c, 1), "Max pooling 2×2,\npaso 2 (2×2)")
+    grid(axes["avg"], averaged, lambda r, c: block(r, c, 1), "Average pooling\n2×2, paso 2",
+         places=1)
     ax_gap = axes["gap"]
     ax_gap.add_patch(Rectangle((0, 0), 1, 1, facecolor=LAYER_COLORS[5], alpha=0.35,
                                edgecolor=edge))
     ax_gap.text(0.5, 0.5, num(x.mean(), 1), ha="center", va="center", fontsize=12)
-    ax_gap.set_xlim(-0.35, 1.35)
+    ax_gap.set_xlim(*((-2.2, 3.2) if narrow else (-0.35, 1.35)))   # en estrecha, todo el ancho
     ax_gap.set_ylim(-1.0, 2.0)
     ax_gap.set_aspect("equal")
     ax_gap.axis("off")

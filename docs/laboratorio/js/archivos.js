@@ -1,8 +1,11 @@
-// Lectura y comprobación de los archivos que exporta cnnviz.site.lab_export:
+// Lectura y comprobación de los archivos del laboratorio (formato de
+// cnnviz.lab_format, que escriben la construcción del sitio y export_lab):
 // modelo.json (arquitectura, pesos, métodos, dígitos), aleatorio.bin (capas al
 // azar de la prueba de cordura) y epocas.bin (pesos por época, en int8).
 // Un archivo que no encaja con lo que se espera da un ErrorArchivo con un
 // mensaje en español que dice qué se esperaba; nunca se usan sus números.
+
+import { entero } from "./numeros.js";
 
 export class ErrorArchivo extends Error {}
 
@@ -12,7 +15,7 @@ const igual = (a, b) => Array.isArray(a) && a.length === b.length && a.every((v,
 const txt = (forma) => `(${forma.join(", ")})`;
 const esNumero = (v) => typeof v === "number" && Number.isFinite(v);
 
-function bytesBase64(texto, que) {
+export function bytesBase64(texto, que) {
   try {
     const bin = atob(texto);
     const out = new Uint8Array(bin.length);
@@ -84,10 +87,15 @@ export function formasDePesos(arquitectura, entrada) {
   return { formas, salida: forma };
 }
 
-// modelo.json ya leído como objeto. Devuelve el modelo listo para red.js.
-export function leerModelo(json, { clases = 10, lado = 28 } = {}) {
-  if (!json || typeof json !== "object") falla("modelo.json no contiene un objeto JSON");
-  if (json.formato !== 2) falla(`modelo.json tiene el formato ${json.formato}; se esperaba el 2`);
+// Un modelo del laboratorio ya leído como objeto (el modelo.json del sitio o
+// el archivo del lector, `archivo`). Devuelve el modelo listo para red.js.
+export function leerModelo(json, { clases = 10, lado = 28, archivo = "modelo.json" } = {}) {
+  if (!json || typeof json !== "object" || Array.isArray(json)) falla(`${archivo} no contiene un objeto JSON`);
+  if (!("formato" in json) && !("arquitectura" in json) && !("capas" in json)) {
+    falla(`${archivo} es JSON, pero no es un modelo del laboratorio: le faltan «formato», «arquitectura» ` +
+          "y «capas» (se escribe con cnnviz.lab_format.export_lab o python -m cnnviz export-lab)");
+  }
+  if (json.formato !== 2) falla(`${archivo} tiene el formato ${json.formato}; se esperaba el 2`);
   const entrada = [1, lado, lado];
   if (!igual(json.entrada, entrada)) {
     falla(`la red espera entradas ${txt(json.entrada || [])}; el lienzo da ${txt(entrada)}`);
@@ -97,15 +105,16 @@ export function leerModelo(json, { clases = 10, lado = 28 } = {}) {
   }
   const { formas, salida } = formasDePesos(json.arquitectura, entrada);
   if (!igual(salida, [clases])) falla(`la red da ${txt(salida)} puntuaciones; se esperaban ${clases}, una por dígito`);
+  if (!json.arquitectura.some((c) => c.tipo === "conv")) falla("la red no tiene ninguna capa convolucional");
   const pesos = {};
   for (const [nombre, forma] of Object.entries(formas)) {
     const capa = json.capas && json.capas[nombre];
-    if (!capa) falla(`falta la capa «${nombre}» en modelo.json`);
+    if (!capa) falla(`falta la capa «${nombre}» en ${archivo}`);
     if (!igual(capa.forma, forma)) falla(`la capa «${nombre}» tiene forma ${txt(capa.forma || [])}; se esperaba ${txt(forma)}`);
     const bytes = bytesBase64(capa.datos, `la capa «${nombre}»`);
     const esperados = 4 * producto(forma);
     if (bytes.length !== esperados) {
-      falla(`la capa «${nombre}» trae ${bytes.length} bytes; se esperaban ${esperados} (${txt(forma)} en float32)`);
+      falla(`la capa «${nombre}» trae ${entero(bytes.length)} bytes; se esperaban ${entero(esperados)} (${txt(forma)} en float32)`);
     }
     pesos[nombre] = float32s(bytes, `la capa «${nombre}»`);
   }
@@ -114,29 +123,50 @@ export function leerModelo(json, { clases = 10, lado = 28 } = {}) {
   if (!(Number.isInteger(sg.muestras) && sg.muestras > 0 && esNumero(sg.sigma) && Number.isInteger(sg.semilla))) {
     falla("faltan los parámetros de SmoothGrad (muestras, sigma, semilla)");
   }
-  if (!(Number.isInteger(ig.pasos) && ig.pasos > 0 && ig.lineas_base)) falla("faltan los parámetros de los gradientes integrados");
+  if (!(Number.isInteger(ig.pasos) && ig.pasos > 0 && ig.lineas_base && Object.keys(ig.lineas_base).length)) {
+    falla("faltan los parámetros de los gradientes integrados");
+  }
   if (!(Number.isInteger(oc.parche) && Number.isInteger(oc.paso) && (lado - oc.parche) % oc.paso === 0)) {
     falla("faltan los parámetros de la oclusión (parche y paso que lleguen al borde)");
   }
-  if (!(m.gradcam && json.arquitectura.some((c) => c.nombre === m.gradcam.capa))) {
-    falla("Grad-CAM pide una capa que la arquitectura no tiene");
+  const gradcam = m.gradcam && json.arquitectura.find((c) => c.nombre === m.gradcam.capa);
+  if (!(gradcam && Array.isArray(gradcam.salida) && gradcam.salida.length === 3)) {
+    falla("Grad-CAM pide una capa que la arquitectura no tiene (o que no da mapas)");
   }
-  const digitos = (json.digitos || []).map((d, i) => {
-    const bytes = bytesBase64(d.pixeles, `el dígito de prueba ${i + 1}`);
-    if (bytes.length !== lado * lado) falla(`el dígito de prueba ${i + 1} trae ${bytes.length} píxeles; se esperaban ${lado * lado}`);
+  if (!(m.etiquetas && typeof m.etiquetas === "object" && Array.isArray(m.con_signo))) {
+    falla("faltan los nombres de los métodos de atribución");
+  }
+  if (!Array.isArray(json.digitos)) falla("falta la lista de dígitos de prueba («digitos»; puede estar vacía)");
+  const digitos = json.digitos.map((d, i) => {
+    if (!(d && Number.isInteger(d.etiqueta) && d.etiqueta >= 0 && d.etiqueta < clases && Number.isInteger(d.indice))) {
+      falla(`el dígito de prueba ${i} no dice su etiqueta (de 0 a ${clases - 1}) y su índice`);
+    }
+    const bytes = bytesBase64(d.pixeles, `el dígito de prueba ${i}`);
+    if (bytes.length !== lado * lado) falla(`el dígito de prueba ${i} trae ${bytes.length} píxeles; se esperaban ${lado * lado}`);
     return { indice: d.indice, etiqueta: d.etiqueta, pixeles: Float32Array.from(bytes, (b) => b / 255) };
   });
   if (!Array.isArray(json.cascada) || !json.cascada.every((p) => Array.isArray(p) && p.length > 0)) {
     falla("falta la cascada de la prueba de aleatorización");
   }
+  for (const paso of json.cascada) {
+    for (const nombre of paso) {
+      if (!json.arquitectura.some((c) => c.nombre === nombre && c.pesos)) {
+        falla(`la cascada de la prueba de aleatorización nombra la capa «${nombre}», que la red no tiene (o no tiene pesos)`);
+      }
+    }
+  }
   if (!(esNumero(json.umbral_cordura) && json.umbral_cordura > 0 && json.umbral_cordura < 1)) {
     falla("falta el umbral de la prueba de cordura (un número entre 0 y 1)");
   }
-  if (!(Number.isInteger(json.epocas) && json.epocas > 0)) falla("falta el número de épocas del entrenamiento");
+  // Sin épocas (null): el archivo no trae la repetición del entrenamiento
+  const epocas = json.epocas ?? null;
+  if (!(epocas === null || (Number.isInteger(epocas) && epocas > 0))) falla("el número de épocas del entrenamiento no es un entero positivo");
+  const exactitud = json.exactitud ?? null;
+  if (!(exactitud === null || (esNumero(exactitud) && exactitud >= 0 && exactitud <= 1))) falla("la exactitud no es un número entre 0 y 1");
   return {
-    clave: String(json.clave), umbral: json.umbral_cordura, exactitud: json.exactitud, media: json.media, desv: json.desv,
+    clave: String(json.clave), umbral: json.umbral_cordura, exactitud, media: json.media, desv: json.desv,
     entrada, arquitectura: json.arquitectura, formas, pesos, metodos: m, digitos,
-    cascada: json.cascada, epocas: json.epocas,
+    cascada: json.cascada, epocas,
   };
 }
 
@@ -159,10 +189,10 @@ export function leerContenedor(buffer, archivo) {
     const tam = { f32: 4, i8: 1 }[t.tipo];
     if (!tam) falla(`${archivo}: el tensor «${t.nombre}» es de un tipo desconocido («${t.tipo}»)`);
     const n = producto(t.forma);
-    if (t.bytes !== n * tam) falla(`${archivo}: el tensor «${t.nombre}» declara ${t.bytes} bytes; ${txt(t.forma)} ocupa ${n * tam}`);
+    if (t.bytes !== n * tam) falla(`${archivo}: el tensor «${t.nombre}» declara ${entero(t.bytes)} bytes; ${txt(t.forma)} ocupa ${entero(n * tam)}`);
     const desde = inicio + t.desplazamiento;
     if (desde + t.bytes > bytes.length) {
-      falla(`${archivo} está cortado: faltan datos del tensor «${t.nombre}» (tiene ${bytes.length} bytes, necesita ${desde + t.bytes})`);
+      falla(`${archivo} está cortado: faltan datos del tensor «${t.nombre}» (tiene ${entero(bytes.length)} bytes, necesita ${entero(desde + t.bytes)})`);
     }
     const datos = t.tipo === "f32"
       ? float32s(bytes.subarray(desde, desde + t.bytes), `${archivo}: el tensor «${t.nombre}»`)
@@ -206,6 +236,7 @@ export function leerAleatorio(buffer, modelo) {
 // da sus pesos en float32 (q · escala, redondeado a float32 como en NumPy)
 export function leerEpocas(buffer, modelo) {
   const archivo = "epocas.bin";
+  if (modelo.epocas === null) falla("el modelo no dice cuántas épocas duró el entrenamiento");
   const { cabecera, tensores } = leerContenedor(buffer, archivo);
   comprobarClave(cabecera, modelo, archivo);
   const exactitudes = cabecera.exactitudes;

@@ -4,11 +4,13 @@
 //
 // Mensajes que recibe:
 //   {tipo: "iniciar", urls: {modelo, aleatorio, epocas}}
+//   {tipo: "cargar", json, nombre}: la red del lector, ya leída de su archivo
 //   {tipo: "calcular", id, tinta | pixeles, lado, epoca, paso, metodos, lineaBase,
 //    clase?, muestras?, comparar, cancelable}
-// Mensajes que envía: "listo" | "error" (modelo), "extra" (aleatorio, epocas),
+// Mensajes que envía: "listo" | "error" (modelo del sitio), "listo" | "rechazado"
+//   (red del lector: si no vale, sigue la anterior), "extra" (aleatorio, epocas),
 //   y por cada cálculo "red", un "mapa" por método y "fin" (o "cancelado").
-import { ErrorArchivo, leerAleatorio, leerEpocas, leerModelo } from "./archivos.js";
+import { bytesBase64, ErrorArchivo, leerAleatorio, leerEpocas, leerModelo } from "./archivos.js";
 import * as A from "./atribucion.js";
 import { rgbaCapa, rgbaGrises, rgbaMapa } from "./colores.js";
 import { prepararDibujo } from "./preparar.js";
@@ -34,8 +36,10 @@ async function descargar(url, como) {
     }
   }
   // Los .bin vienen comprimidos con gzip (los servidores no los comprimen)
-  const nombre = url.split("/").pop();
-  const bytes = new Uint8Array(await respuesta.arrayBuffer());
+  return descomprimir(new Uint8Array(await respuesta.arrayBuffer()), url.split("/").pop());
+}
+
+async function descomprimir(bytes, nombre) {
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) throw new ErrorArchivo(`${nombre} no está comprimido con gzip`);
   try {
     const flujo = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
@@ -49,33 +53,82 @@ function mensaje(err) {
   return err instanceof ErrorArchivo ? err.message : `error inesperado: ${err.message}`;
 }
 
-async function iniciar({ urls }) {
-  try {
-    estado.modelo = leerModelo(await descargar(urls.modelo, "json"));
-  } catch (err) {
-    postMessage({ tipo: "error", parte: "modelo", mensaje: mensaje(err) });
-    return;
-  }
-  const m = estado.modelo;
+// Lo que el hilo principal necesita del modelo (los pesos se quedan aquí)
+function resumen(m) {
+  return { clave: m.clave, umbral: m.umbral, exactitud: m.exactitud, media: m.media, desv: m.desv,
+           entrada: m.entrada, arquitectura: m.arquitectura, cascada: m.cascada,
+           epocas: m.epocas, metodos: m.metodos, digitos: m.digitos };
+}
+
+// Un modelo nuevo: se olvida todo lo calculado con el anterior y se abandona
+// el cálculo en marcha
+function usarModelo(m) {
+  Object.assign(estado, { modelo: m, aleatorio: null, epocas: null, errores: {}, ultimo: -1 });
+  estado.redes.clear();
+  estado.mapasBase.clear();
   estado.ruido = A.ruidoSmoothGrad(m.entrada[1] * m.entrada[2], m.metodos.smoothgrad);
-  postMessage({
-    tipo: "listo",
-    modelo: { clave: m.clave, umbral: m.umbral, exactitud: m.exactitud, media: m.media, desv: m.desv,
-              entrada: m.entrada, arquitectura: m.arquitectura, cascada: m.cascada,
-              epocas: m.epocas, metodos: m.metodos, digitos: m.digitos },
-  });
-  // Los otros dos archivos: si faltan o están dañados, el resto sigue funcionando
-  const extras = [["aleatorio", (b) => leerAleatorio(b, m)], ["epocas", (b) => leerEpocas(b, m)]];
-  await Promise.all(extras.map(async ([parte, leer]) => {
+}
+
+// Los otros dos archivos (o lo que trae de ellos el archivo del lector): si
+// faltan o están dañados, el resto sigue funcionando. `obtener(parte)` da sus
+// bytes sin comprimir, o null si el archivo del lector no los trae.
+async function extras(m, obtener) {
+  const partes = [["aleatorio", (b) => leerAleatorio(b, m)], ["epocas", (b) => leerEpocas(b, m)]];
+  await Promise.all(partes.map(async ([parte, leer]) => {
     try {
-      estado[parte] = leer(await descargar(urls[parte], "binario"));
+      const bytes = await obtener(parte);
+      if (estado.modelo !== m) return;   // llegó otro modelo mientras tanto
+      if (bytes === null) {
+        estado.errores[parte] = "el archivo no trae estos pesos";
+        postMessage({ tipo: "extra", parte, ok: false, ausente: true, mensaje: estado.errores[parte] });
+        return;
+      }
+      estado[parte] = leer(bytes);
       const info = parte === "epocas" ? { exactitudes: estado.epocas.exactitudes } : {};
       postMessage({ tipo: "extra", parte, ok: true, ...info });
     } catch (err) {
+      if (estado.modelo !== m) return;
       estado.errores[parte] = mensaje(err);
       postMessage({ tipo: "extra", parte, ok: false, mensaje: mensaje(err) });
     }
   }));
+}
+
+async function iniciar({ urls }) {
+  let m;
+  try {
+    m = leerModelo(await descargar(urls.modelo, "json"));
+  } catch (err) {
+    postMessage({ tipo: "error", parte: "modelo", mensaje: mensaje(err) });
+    return;
+  }
+  if (estado.modelo) return;   // el lector cargó su red antes de que llegara la del sitio
+  usarModelo(m);
+  postMessage({ tipo: "listo", modelo: resumen(m) });
+  await extras(m, (parte) => descargar(urls[parte], "binario"));
+}
+
+// La red del lector: el mismo formato, con los dos extras dentro (en base64,
+// comprimidos con gzip) en las claves "aleatorio" y "pesos_epocas"
+const CLAVES_EXTRA = { aleatorio: "aleatorio", epocas: "pesos_epocas" };
+
+async function cargar({ json, nombre }) {
+  let m;
+  try {
+    m = leerModelo(json, { archivo: nombre });
+  } catch (err) {
+    postMessage({ tipo: "rechazado", nombre, mensaje: mensaje(err) });
+    return;
+  }
+  usarModelo(m);
+  postMessage({ tipo: "listo", modelo: resumen(m), nombre });
+  await extras(m, async (parte) => {
+    const texto = json[CLAVES_EXTRA[parte]];
+    if (texto === undefined || texto === null) return null;
+    const archivo = `${nombre} («${CLAVES_EXTRA[parte]}»)`;
+    if (typeof texto !== "string") throw new ErrorArchivo(`${archivo} no es texto en base64`);
+    return descomprimir(bytesBase64(texto, archivo), archivo);
+  });
 }
 
 // La red con los pesos de la época `epoca` y los `paso` primeros pasos de la cascada al azar
@@ -216,6 +269,8 @@ self.onmessage = (evento) => {
   const datos = evento.data;
   if (datos.tipo === "iniciar") {
     iniciar(datos);
+  } else if (datos.tipo === "cargar") {
+    cargar(datos);
   } else if (datos.tipo === "calcular") {
     if (!estado.modelo) { postMessage({ tipo: "fallo", id: datos.id, mensaje: "el modelo no está cargado" }); return; }
     if (datos.cancelable) estado.ultimo = datos.id;

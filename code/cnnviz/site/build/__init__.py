@@ -1,0 +1,1 @@
+"""La construcción como trabajos: qué generar, dónde esperar, claves y caché (ver pipeline)."""

@@ -1,0 +1,1 @@
+"""El HTML de las páginas: figuras, fórmulas, cuadernos, búsqueda, sin otros servidores."""

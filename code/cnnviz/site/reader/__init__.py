@@ -1,0 +1,1 @@
+"""Lo que se lleva quien lee: el paquete, los cuadernos preparados y el laboratorio."""
