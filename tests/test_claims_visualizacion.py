@@ -16,7 +16,7 @@ from scipy.stats import rankdata
 
 from cnnviz import results
 from cnnviz.data import load_mnist_split
-from cnnviz.site import facts_visualizacion as fv
+from cnnviz.site.facts import visualizacion as fv
 from cnnviz.spanish import decimal, percent
 from cnnviz.training import trained_model
 

@@ -485,7 +485,7 @@ def conv_canales_signo():
 
 def borrado_y_cordura():
     """Las dos pruebas juntas, con el veredicto de cordura dicho como se midió."""
-    from ..features.evaluation import ranking
+    from ...features.evaluation import ranking
 
     report = _report()
     order = [name for name in ranking(report) if name != "azar"]
