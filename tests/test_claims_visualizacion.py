@@ -16,7 +16,7 @@ from scipy.stats import rankdata
 
 from cnnviz import results
 from cnnviz.data import load_mnist_split
-from cnnviz.site import facts_visualizacion as fv
+from cnnviz.site.facts import visualizacion as fv
 from cnnviz.spanish import decimal, percent
 from cnnviz.training import trained_model
 
@@ -240,3 +240,41 @@ def test_conv_canales_says_which_channels_subtract(model):
     labels = [ax.get_xlabel() for ax in fig_conv_canales().axes]
     for c in ex.top:
         assert f"suma {decimal(sums[c], 0)}" in labels
+
+
+def test_deletion_and_sanity_sentence_follows_the_report():
+    from cnnviz.features.evaluation import attribution_report
+
+    report = attribution_report()
+    areas = {n: e["area"] for n, e in report["borrado"].items() if n != "azar"}
+    order = sorted(areas, key=areas.get)
+    high = {n for n, e in report["sanity"].items() if not e["pasa"]}
+    text = fv.borrado_y_cordura()
+    assert fv._WITH_ARTICLE[order[0]] in text
+    if high and set(order[:len(high)]) == high:
+        assert "justo" in text and all(fv._WITH_ARTICLE[n] in text for n in high)
+    assert "|mapa|" in text
+
+
+# --- Ejercicios de la sección -----------------------------------------------------
+
+def test_every_page_ends_with_solved_exercises_and_every_solution_is_used():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = root / "code" / "examples" / "ejercicios_visualizacion.py"
+    defined = set(re.findall(r"# --8<-- \[start:(\w+)\]", code.read_text()))
+    used = []
+    for page in ("index", "filtros-mapas", "atribucion", "maximizacion", "cordura"):
+        text = (root / "docs" / "visualizacion" / f"{page}.md").read_text()
+        assert text.index("## Ejercicios") > text.rindex("\n## ") - 1, page   # la última sección
+        exercises = re.split(r"^### \d+\. ", text[text.index("## Ejercicios"):], flags=re.M)[1:]
+        assert 3 <= len(exercises) <= 6, page
+        for exercise in exercises:
+            assert exercise.count('??? success "Solución"') == 1, (page, exercise[:40])
+            included = re.findall(r'--8<-- "code/examples/ejercicios_visualizacion.py:(\w+)"',
+                                  exercise)
+            # La solución con código muestra también lo que imprime
+            assert exercise.count("{{ salida }}") == len(included), (page, exercise[:40])
+            used += included
+    assert sorted(used) == sorted(defined)          # cada solución, una vez

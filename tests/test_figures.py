@@ -28,6 +28,7 @@ EXPECTED_PANELS = {
     "saliencia": 12,         # 4 dígitos × (entrada, saliencia, guided backprop)
     "actmax_clases": 20,     # 10 clases × (sin, con regularización)
     "actmax_canales": 16,
+    "actmax_ejemplos": 64,   # 16 canales × (sintética + 3 dígitos de prueba)
     "cordura": 24,           # 6 métodos × 4 redes (entrenada y 3 pasos al azar)
     "gradcam": 12,           # 4 dígitos × (dígito, mapa 14×14, ampliado)
     "integrados": 12,        # 3 líneas de base × 2 dígitos × (base, atribución)

@@ -97,7 +97,8 @@ def test_each_included_block_links_its_file_in_the_repository(built_site, src, u
 
     soup = BeautifulSoup((built_site / url / "index.html").read_text(), "html.parser")
     markdown = (ROOT / "docs" / src).read_text()
-    n_included = len(re.findall(r"^```python\n--8<--", markdown, re.M))
+    # También los bloques sangrados (p. ej. dentro de una solución plegable)
+    n_included = len(re.findall(r"^([ \t]*)```python\n\1--8<--", markdown, re.M))
     linked = 0
     for div in soup.select("article div.language-python.highlight"):
         title = div.find("span", class_="filename")

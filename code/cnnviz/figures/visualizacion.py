@@ -89,7 +89,9 @@ def fig_mapas_activacion():
             ax = axes[name]
             ax.imshow(grid, cmap=VIRIDIS.with_extremes(bad=colors["background"]), vmin=0,
                       vmax=1)
-            ax.set_title(f"{STAGE_LABELS[name]}: {c} de {h}×{w}")
+            # Arriba, en un tercio del ancho, en dos líneas; a todo el ancho, en una
+            sep = "\n" if name in ("relu1", "pool1") else ": "
+            ax.set_title(f"{STAGE_LABELS[name]}{sep}{c} de {h}×{w}")
             hide_ticks(ax)
             for spine in ax.spines.values():
                 spine.set_visible(False)

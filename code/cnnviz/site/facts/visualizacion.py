@@ -18,7 +18,7 @@ __all__ = ["filtros_borde", "mapas_trazo", "mapas_ceros", "vecinos_proyecciones"
            "actmax_extremos", "actmax_clases_resumen", "actmax_canales_resumen",
            "actmax_neurona_central",
            "smoothgrad_rugosidad", "smoothgrad_limite", "cordura_veredicto", "cordura_signo",
-           "cordura_pasos", "conv_canales_signo"]
+           "cordura_pasos", "conv_canales_signo", "borrado_y_cordura"]
 
 
 def _count(n, total, noun):
@@ -481,3 +481,26 @@ def conv_canales_signo():
     if len(negative) == 1:
         return text + f"El canal {names} aporta en negativo: resta de la salida."
     return text + f"Los canales {names} aportan en negativo: restan de la salida."
+
+
+def borrado_y_cordura():
+    """Las dos pruebas juntas, con el veredicto de cordura dicho como se midió."""
+    from ...features.evaluation import ranking
+
+    report = _report()
+    order = [name for name in ranking(report) if name != "azar"]
+    high = {n for n, e in report["sanity"].items() if not e["pasa"]}
+    measured = "no bajan del umbral en la correlación de |mapa|"
+    if high and set(order[:len(high)]) == high:
+        names = _list(_WITH_ARTICLE[n] for n in order[:len(high)])
+        if len(high) == 1:
+            return (f"El método más fiel según la curva de borrado, {names}, es justo el que "
+                    "no baja del umbral en la correlación de |mapa|.")
+        return (f"Los {len(high)} métodos más fieles según la curva de borrado ({names}) son "
+                f"justo los que {measured}.")
+    best = _WITH_ARTICLE[order[0]]
+    if order[0] in high:
+        return (f"El método más fiel según la curva de borrado, {best}, no baja del umbral en "
+                "la correlación de |mapa|.")
+    return (f"El método más fiel según la curva de borrado, {best}, también baja del umbral "
+            "en la correlación de |mapa|.")
