@@ -38,6 +38,7 @@ EXPECTED_PANELS = {
     "sq_gradcam_clases": 3,  # foto doble + 2 clases
     "sq_atribucion": 12,     # 3 fotos × (foto, saliencia, integrados, Grad-CAM)
     "sq_cordura": 8,         # (saliencia, Grad-CAM) × (entrenada + 3 pasos)
+    "sq_ejemplos": 30,       # 6 canales × (imagen sintética + 4 recortes)
 }
 
 
