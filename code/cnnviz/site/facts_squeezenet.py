@@ -82,7 +82,7 @@ def sq_top5_resumen():
         i, label, p = results[name][0]
         return f"«{label}» ({spanish.percent(p, 1)})"
     parts = [f"En las {len(right)} fotos cuyo contenido es una clase de ImageNet, la más "
-             f"probable lo describe: " + "; ".join(f"{PHOTOS[n].title.lower()}, {top(n)}"
+             f"probable lo describe: " + "; ".join(f"{PHOTOS[n].title[0].lower()}{PHOTOS[n].title[1:]}, {top(n)}"
                                                   for n in right) + "."]
     for name in none:
         ranks = [k + 1 for k, (i, _, _) in enumerate(results[name])
@@ -108,7 +108,7 @@ def sq_filtros_resumen():
     n_color, n_edge = int(r["is_color"].sum()), int(r["is_edge"].sum())
     rest = n - n_color - n_edge
     return (f"Con esas medidas, {n_color} de los {n} filtros son de color y {n_edge} son de "
-            f"borde orientado; los {rest} restantes no son ni una cosa ni otra (manchas de "
+            f"borde orientado; los {rest} restantes no son ni una cosa ni otra (filtros de "
             "luminancia sin una dirección clara).")
 
 
