@@ -222,7 +222,7 @@ def fig_ejemplos():
     rows = channel_examples()
     narrow = current_variant().narrow
     n_cols = 1 + len(rows[0][3])
-    fig = new_figure(figure_width(), (0.62 if narrow else 1.2) * len(rows) + 0.5)
+    fig = new_figure(figure_width(), (0.74 if narrow else 1.2) * len(rows) + 0.5)
     axes = fig.subplots(len(rows), n_cols)
     for row, (stage, channel, synthetic, patches) in zip(axes, rows):
         _photo(row[0], synthetic, f"{stage} c{channel}")
