@@ -36,13 +36,13 @@ def open_page(page, url):
 def page_problems(page):
     """Lo que falla en una página abierta con ``open_page``: lista vacía si nada.
 
-    - una imagen que no cargó o no se decodifica (ancho natural 0);
+    - una imagen del artículo que no cargó o no se decodifica (ancho natural 0);
     - una respuesta HTTP >= 400, una petición fallida o un error de consola;
     - una imagen cancelada (``net::ERR_ABORTED``) solo si la página la muestra:
       las variantes de un ``<picture>`` que el navegador deja de necesitar (la
       estrecha en pantalla ancha, la del otro esquema) se cancelan sin fallo.
     """
-    images = page.evaluate("""() => Array.from(document.images)
+    images = page.evaluate("""() => Array.from(document.querySelectorAll('article img'))
         .filter(i => i.currentSrc || i.src)
         .map(i => ({src: i.currentSrc || i.src, w: i.naturalWidth, complete: i.complete}))""")
     shown = {img["src"].split("#")[0] for img in images}

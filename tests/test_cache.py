@@ -119,7 +119,7 @@ def test_editing_training_changes_every_key_that_depends_on_the_weights(code_cop
     assert not {"figura relu", "figura sobel", "dato tabla_net",
                 "cuaderno cnn-basica.ipynb"} & weight_dependent
     changed = changed_after(lambda c: (c / "training.py").write_text(
-        (c / "training.py").read_text().replace("MAX_SHIFT = 2", "MAX_SHIFT = 3")), code_copy)
+        (c / "training.py").read_text().replace("MAX_SHIFT = ", "MAX_SHIFT = 1 + ", 1)), code_copy)
     assert "pesos" in changed
     assert weight_dependent <= changed
     assert not {"figura relu", "cuaderno cnn-basica.ipynb", "dato tabla_net"} & changed

@@ -156,3 +156,41 @@ def test_solutions_fold_with_pymdownx_details(page):
     extensions = yaml.safe_load(re.sub(r"!ENV \[[^\]]*\]", "''", config))["markdown_extensions"]
     assert "pymdownx.details" in extensions
     assert '??? success "Solución"' in (ROOT / "docs" / page).read_text(encoding="utf-8")
+
+
+# --- Cuaderno «CNN básica» ------------------------------------------------------
+
+CNN_BASICA = "code/examples/ejercicios_cnn_basica.py"
+
+
+def notebook_text():
+    import json
+    nb = json.loads((ROOT / "docs/practica/cnn-basica.ipynb").read_text(encoding="utf-8"))
+    return [("".join(c["source"]), c["cell_type"]) for c in nb["cells"]]
+
+
+def test_notebook_exercises_include_every_solution():
+    cells = notebook_text()
+    included = [re.search(rf'--8<-- "{CNN_BASICA}:(\w+)"', src)[1]
+                for src, kind in cells if kind == "code" and CNN_BASICA in src]
+    defined = re.findall(r"# --8<-- \[start:(\w+)\]", (ROOT / CNN_BASICA).read_text())
+    assert included == defined
+    assert sum("<summary>Solución</summary>" in src for src, _ in cells) == len(defined)
+
+
+def test_cnn_basica_formas():
+    k, n = 4, 64
+    out = run(CNN_BASICA, "formas").splitlines()
+    assert out == ["pesos: (4, 1, 4, 4)", f"salida con una foto de 64×64: (1, 4, {n - k + 1}, {n - k + 1})"]
+    text = " ".join(src for src, _ in notebook_text())
+    assert "<code>(4, 1, 4, 4)</code>" in text and "<code>(1, 4, 61, 61)</code>" in text
+
+
+def test_cnn_basica_relleno():
+    side = (128 + 2 * 2 - 4) // 1 + 1
+    assert run(CNN_BASICA, "relleno").strip() == f"salida: (1, 4, {side}, {side})"
+    assert f"⌊(128 + 2·2 − 4)/1⌋ + 1 = {side}" in " ".join(src for src, _ in notebook_text())
+
+
+def test_cnn_basica_opuestos():
+    assert run(CNN_BASICA, "opuestos").strip().endswith(": True")

@@ -12,12 +12,15 @@ EXPECTED_PANELS = {
     "arquitectura": 1,
     "relu": 2,
     "cuatro_filtros": 9,     # foto + 4 filtros + 4 mapas
-    "max_pooling": 3,
+    "max_pooling": 4,        # entrada, max pooling, average pooling, media global
     "conv_canales": 12,      # 3 canales × (mapa, kernel, aporte) + resto + salida + texto
     "relleno_paso": 3,       # entrada con relleno, filtro, salida
     "campo_receptivo": 4,    # conv1, pool1, conv2, pool2
+    "desplazamiento": 5,     # dígito, desplazado, sus dos mapas de conv1 y la gráfica
     "paso_alto": 3,
     "sobel": 4,
+    "paso_bajo": 3,          # recorte, suavizado, diferencia
+    "frecuencias": 1,
     "filtros_conv1": 16,     # 16 filtros (más la barra de color)
     "mapas_activacion": 15,  # 3 dígitos × (entrada + 4 capas)
     "pca_tsne": 2,

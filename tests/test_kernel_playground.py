@@ -11,7 +11,6 @@
 """
 
 import io
-import os
 
 import numpy as np
 import pytest
@@ -309,16 +308,16 @@ def test_layout_and_screenshots(browser, served_site, width, scheme):
     context.close()
 
 
-def test_camera_with_fake_device(served_site):
-    """Con la cámara falsa de Chromium: abrir, tomar la foto, filtrarla y cerrar."""
-    from playwright.sync_api import sync_playwright
+def test_camera_with_fake_device(browser, served_site):
+    """Con la cámara falsa de Chromium: abrir, tomar la foto, filtrarla y cerrar.
 
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"falta {CHROMIUM}")
+    Otro Chromium (con la cámara falsa), lanzado con el Playwright del accesorio
+    ``browser``: dos ``sync_playwright`` no pueden convivir en un hilo.
+    """
     args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
-        context = browser.new_context(base_url=served_site)
+    camera_browser = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
+    try:
+        context = camera_browser.new_context(base_url=served_site)
         context.grant_permissions(["camera"])
         page = context.new_page()
         page.set_default_timeout(60_000)   # la máquina puede estar ocupada
@@ -333,4 +332,5 @@ def test_camera_with_fake_device(served_site):
         assert page.evaluate("bancoNucleos.estado.ultimo.ancho") == image["a"] - 2
         page.click("#kb-camara")   # cerrar
         assert page.locator("#kb-video").is_hidden()
-        browser.close()
+    finally:
+        camera_browser.close()

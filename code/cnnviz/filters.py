@@ -30,7 +30,7 @@ GAUSSIAN = torch.tensor([[1., 2., 1.],
 # --8<-- [end:low_pass]
 
 # --8<-- [start:edge_kernels]
-# Los dos suman 0: anulan las zonas uniformes. El laplaciano (con este signo,
+# Los tres suman 0: anulan las zonas uniformes. El laplaciano (con este signo,
 # −∇²) es paso alto; Sobel suaviza en una dirección y deriva en la otra.
 LAPLACIAN = torch.tensor([[0., -1., 0.],
                           [-1., 4., -1.],

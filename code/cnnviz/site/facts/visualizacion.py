@@ -75,7 +75,7 @@ def _pca_share():
     primeras componentes principales (los dígitos de prueba de la figura)."""
     from sklearn.decomposition import PCA
 
-    from ..features.embedding import feature_vectors
+    from ...features.embedding import feature_vectors
 
     net, data = results.model(), results.split()
     with results.one_thread(), torch.no_grad():
@@ -300,8 +300,8 @@ def roughness(maps):
 def _smoothgrad_roughness():
     """Rugosidad de la saliencia y de SmoothGrad (cada nivel de ruido) en los cuatro
     primeros dígitos de prueba, los de la página."""
-    from ..features.saliency import saliency
-    from ..features.smoothgrad import SAMPLES, smoothgrad, smoothgrad_noise
+    from ...features.saliency import saliency
+    from ...features.smoothgrad import SAMPLES, smoothgrad, smoothgrad_noise
 
     net, data = results.model(), results.split()
     x, y = data.x_test[:4], data.y_test[:4]
@@ -314,7 +314,7 @@ def _smoothgrad_roughness():
 
 
 def smoothgrad_rugosidad():
-    from ..features.smoothgrad import NOISE_LEVEL
+    from ...features.smoothgrad import NOISE_LEVEL
 
     plain, smooth = _smoothgrad_roughness()
     site = smooth[NOISE_LEVEL]
@@ -337,7 +337,7 @@ def smoothgrad_rugosidad():
 
 def smoothgrad_limite():
     """Celda de la tabla comparativa: cuánto suaviza con el ruido del sitio."""
-    from ..features.smoothgrad import NOISE_LEVEL
+    from ...features.smoothgrad import NOISE_LEVEL
 
     plain, smooth = _smoothgrad_roughness()
     drop = 1 - smooth[NOISE_LEVEL] / plain
@@ -348,7 +348,7 @@ def smoothgrad_limite():
 # --- Prueba de cordura: lo que se midió ------------------------------------------
 
 def _report():
-    from ..features.evaluation import attribution_report
+    from ...features.evaluation import attribution_report
     return attribution_report()
 
 
@@ -365,7 +365,7 @@ def _list(items):
 
 def cordura_veredicto():
     """Qué métodos bajan del umbral en valor absoluto con solo fc al azar, dicho así."""
-    from ..features.sanity import THRESHOLD
+    from ...features.sanity import THRESHOLD
 
     sanity = _report()["sanity"]
     low = [_WITH_ARTICLE[n] for n, e in sanity.items() if e["pasa"]]
@@ -387,9 +387,9 @@ def _signed_sanity():
     signo, y la fracción de píxeles cuya atribución no depende de los pesos (0)."""
     from scipy.stats import spearmanr
 
-    from ..features.evaluation import N_SANITY
-    from ..features.methods import OCCLUSION_PATCH, OCCLUSION_STRIDE, SIGNED, attribution_methods
-    from ..features.sanity import randomize, rank_correlation
+    from ...features.evaluation import N_SANITY
+    from ...features.methods import OCCLUSION_PATCH, OCCLUSION_STRIDE, SIGNED, attribution_methods
+    from ...features.sanity import randomize, rank_correlation
 
     net, data = results.model(), results.split()
     methods = attribution_methods(data.mean, data.std)
@@ -420,7 +420,7 @@ def _signed_sanity():
 def cordura_signo():
     """Correlación con signo frente a la de |mapa|, y por qué la oclusión se comporta
     como los gradientes integrados (los ceros que no dependen de los pesos)."""
-    from ..features.sanity import THRESHOLD
+    from ...features.sanity import THRESHOLD
 
     res = _signed_sanity()
     ig, occ = res["integrados"], res["oclusion"]
@@ -451,7 +451,7 @@ def cordura_signo():
 
 def cordura_pasos():
     """El parche y el paso de la oclusión de la prueba, frente a los de la figura."""
-    from ..features.methods import OCCLUSION_PATCH, OCCLUSION_STRIDE
+    from ...features.methods import OCCLUSION_PATCH, OCCLUSION_STRIDE
 
     if results.OCCLUSION_PATCH == OCCLUSION_PATCH and OCCLUSION_STRIDE == 1:
         return "La oclusión usa aquí el mismo parche y el mismo paso que en su figura."
