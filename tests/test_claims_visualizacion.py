@@ -1,6 +1,6 @@
 """Las frases nuevas de la sección «Visualización de características», recalculadas aparte.
 
-Cada valor que cita una frase de ``cnnviz.site.facts_visualizacion`` se
+Cada valor que cita una frase de ``cnnviz.site.facts.visualizacion`` se
 recalcula aquí por otro camino (NumPy, SciPy, scikit-learn, bucles
 explícitos, el gradiente de autograd) sobre la misma red entrenada, y se
 comprueba que la frase lo cita.

@@ -8,7 +8,7 @@ import torch
 
 from cnnviz.filters import GAUSSIAN, LAPLACIAN, SOBEL_X, apply_filters
 from cnnviz.frequency import along_x, frequency_response
-from cnnviz.site import facts_bordes
+from cnnviz.site.facts import bordes as facts_bordes
 
 
 def test_laplacian_matches_its_closed_form():

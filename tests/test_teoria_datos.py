@@ -13,7 +13,7 @@ from cnnviz import results
 from cnnviz.initialization import activation_stds
 from cnnviz.model import DigitCNN
 from cnnviz.shift import SHIFTS, digit_example, shift_right
-from cnnviz.site import facts_teoria
+from cnnviz.site.facts import teoria as facts_teoria
 from cnnviz.spanish import decimal, integer, percent
 
 

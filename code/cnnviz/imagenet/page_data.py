@@ -1,7 +1,7 @@
 """Lo que calculan a la vez las figuras y las frases de la página de SqueezeNet.
 
 Cada función se calcula una vez por proceso; las figuras y los datos de la
-página (``cnnviz.site.facts_squeezenet``) leen los mismos valores.
+página (``cnnviz.site.facts.squeezenet``) leen los mismos valores.
 """
 
 import functools
