@@ -23,7 +23,8 @@ from cnnviz.imagenet.attribution import grad_cam
 from cnnviz.imagenet.conv1_filters import COHERENCE_THRESHOLD, COLOR_THRESHOLD
 from cnnviz.imagenet.model import FIRE_CHANNELS
 from cnnviz.imagenet.prediction import shared_model
-from cnnviz.site import facts, facts_squeezenet as F
+from cnnviz.site import facts
+from cnnviz.site.facts import squeezenet as F
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "visualizacion" / "squeezenet.md"
