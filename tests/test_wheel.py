@@ -98,7 +98,8 @@ def test_wheel_has_every_module_that_pages_and_notebooks_import(built_site):
             if top == "cnnviz":
                 parts = module.split(".")
                 candidates = {"/".join(parts) + ".py", "/".join(parts) + "/__init__.py",
-                              "/".join(parts[:-1]) + ".py"}     # from cnnviz.x import nombre
+                              "/".join(parts[:-1]) + ".py",     # from cnnviz.x import nombre
+                              "/".join(parts[:-1]) + "/__init__.py"}   # … de un subpaquete
                 assert candidates & names, f"{src} importa {module}, que el paquete no trae"
             elif top not in sys.stdlib_module_names and top != "IPython":
                 found = {d.lower() for d in dists.get(top, [])}
