@@ -49,6 +49,7 @@ EXPECTED_PANELS = {
     "clases_squeezenet": 4,      # una imagen por clase
     "deepdream": 2,              # foto y sueño
     "adversario": 3,             # original, diferencia, atacada
+    "sq_ejemplos": 30,       # 6 canales × (imagen sintética + 4 recortes)
 }
 
 

@@ -7,6 +7,7 @@
   aquí (≤ 1e-5); también lo que dibuja la página al subir una foto.
 - Entrada mala (no es imagen, 50 megapíxeles, transparente, de un tono, un
   peso que no es número): mensaje en español y el banco sigue funcionando.
+- Arrastrar y soltar, y la cámara falsa de Chromium, dan una foto que se filtra.
 - Ninguna petición sale del sitio; el teclado basta; 390 px y modo oscuro.
 """
 

@@ -456,8 +456,8 @@ def test_randomization_slider_and_training_replay(site_page, trained):
     page.keyboard.press("Home")
     page.wait_for_function("!window.cnnLab.busy() && window.cnnLab.lastMaps.oclusion")
     text = page.inner_text("#lab-epoch-text")
-    accuracy = f"{meta['epoch_accuracy'][0] * 100:.1f}".replace(".", ",")
-    assert "época 0 de 15" in text and f"{accuracy} %" in text, text
+    from cnnviz.spanish import percent      # «11,7 %», con espacio de no separación
+    assert "época 0 de 15" in text and percent(meta["epoch_accuracy"][0]) in text, text
     filters_epoch0 = page.evaluate("document.getElementById('lab-filters').toDataURL()")
     page.keyboard.press("End")
     page.wait_for_function("!window.cnnLab.busy() && window.cnnLab.lastMaps.oclusion")

@@ -202,3 +202,46 @@ def test_sanity_sentence(model):
     assert ("saliencia conserva" in text and
             ("y no la pasa" in text.split(";")[0]) == (rho_s >= THRESHOLD))
     assert ("y pasa la prueba" in text.split(";")[1]) == (rho_c < THRESHOLD)
+
+
+def test_dataset_examples_are_the_top_activations(model):
+    """Los recortes son los de mayor activación del canal en todo el conjunto, del lado del campo receptivo."""
+    from cnnviz.imagenet.dataset_examples import POOL, POOL_TITLES, dataset
+
+    labels, x = dataset()
+    assert len(labels) == 6 * len(POOL) and set(POOL) == set(POOL_TITLES)
+    fields = formula_receptive_fields(model)
+    rows = data.channel_examples()
+    for stage, channel, synthetic, patches in rows:
+        head = torch.nn.Sequential()
+        for name, module in model.named_children():
+            head.append(module)
+            if name == stage:
+                break
+        with torch.no_grad():
+            peak = torch.cat([head(chunk)[:, channel].amax(dim=(1, 2)) for chunk in x.split(40)])
+        best = torch.sort(peak, descending=True).values[:len(patches)].numpy()
+        assert np.allclose([a for a, *_ in patches], best, rtol=1e-4)
+        side = fields[stage][0]
+        assert all(p.shape == (side, side, 3) for *_, p in patches)
+        assert synthetic.shape[2] == 3 and 0 <= synthetic.min() and synthetic.max() <= 1
+        assert f"`{stage}` c{channel}: " + ", ".join(
+            sorted({POOL_TITLES[n] for _, n, _, _ in patches})) in F.sq_ejemplos_recortes()
+
+
+def test_activation_maximization_beats_the_photos(model):
+    """La imagen sintética activa su canal (media) más que cualquier foto del conjunto."""
+    from cnnviz.imagenet.dataset_examples import dataset, maximize_channels
+    from cnnviz.imagenet.preprocessing import MEAN_BGR
+
+    _, x = dataset()
+    stage, channel = data.channel_examples()[-1][:2]
+    synthetic, value = maximize_channels(stage, [channel])
+    head = torch.nn.Sequential()
+    for name, module in model.named_children():
+        head.append(module)
+        if name == stage:
+            break
+    with torch.no_grad():
+        photos = torch.cat([head(chunk)[:, channel].mean(dim=(1, 2)) for chunk in x.split(40)])
+    assert value[0] > photos.max().item()

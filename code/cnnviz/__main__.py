@@ -78,7 +78,8 @@ def _export_lab(out, weights):
         return 2
     from .spanish import percent
     data = json.loads(path.read_text(encoding="utf-8"))
-    capas = ", ".join(f"{c['nombre']} {tuple(c['salida'])}" for c in data["arquitectura"] if c["tipo"] != "relu")
+    capas = ", ".join(f"{c['nombre']} {'×'.join(map(str, c['salida']))}"
+                      for c in data["arquitectura"] if c["tipo"] != "relu")
     print(f"escrito {out}: {capas}; exactitud en prueba {percent(data['exactitud'])}")
     print("cárgalo en el laboratorio del sitio (laboratorio/) con el botón «Cargar tu red»")
     return 0

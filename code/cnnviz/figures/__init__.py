@@ -171,6 +171,11 @@ _SPECS += [
                "Grad-CAM de la red entrenada y con conv10, fire9 y fire8 reiniciadas al azar en "
                "cascada, con la correlación de Spearman de cada mapa con el de la red entrenada",
                narrow=True),
+    FigureSpec("sq_ejemplos", squeezenet.fig_ejemplos,
+               "Seis filas, dos canales de fire4, dos de fire6 y dos de fire8: en cada una, la "
+               "imagen sintética que maximiza el canal y los cuatro recortes de fotos de "
+               "scikit-image que más lo activan, del tamaño de su campo receptivo (gris fuera de "
+               "la foto)", narrow=True),
 ]
 
 # Transferencia de estilo con SqueezeNet (optimizaciones en caché de disco: cnnviz.imagenet.style_runs)

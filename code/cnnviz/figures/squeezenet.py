@@ -213,3 +213,23 @@ def fig_cordura():
     axes[0, 0].set_ylabel("Saliencia", fontsize=8)
     axes[1, 0].set_ylabel("Grad-CAM", fontsize=8)
     return fit_height(fig)
+
+
+def fig_ejemplos():
+    """Canales de fire4, fire6 y fire8: su imagen sintética y los recortes de fotos que más los activan."""
+    from ..imagenet.page_data import channel_examples
+
+    rows = channel_examples()
+    narrow = current_variant().narrow
+    n_cols = 1 + len(rows[0][3])
+    fig = new_figure(figure_width(), (0.74 if narrow else 1.2) * len(rows) + 0.5)
+    axes = fig.subplots(len(rows), n_cols)
+    for row, (stage, channel, synthetic, patches) in zip(axes, rows):
+        _photo(row[0], synthetic, f"{stage} c{channel}")
+        for ax, (_, name, _, patch) in zip(row[1:], patches):
+            _photo(ax, patch)
+        if narrow:
+            row[0].title.set_fontsize(7.5)
+    title(fig, "Primera columna: imagen sintética; después, los recortes de fotos que más "
+          "activan el canal", fontsize=8 if narrow else 9)
+    return fit_height(fig)

@@ -110,3 +110,15 @@ def sanity():
                         for ref, m in ((ref_s, s), (ref_c, c)))
         rows.append((stages, s, c, rho_s, rho_c))
     return target, rows
+
+
+@functools.cache
+def channel_examples():
+    """[(etapa, canal, imagen sintética, [(activación, foto, recorte, parche)…])…]."""
+    from .dataset_examples import maximize_channels, top_patches
+
+    rows = []
+    for stage, channels in top_patches().items():
+        synthetic, _ = maximize_channels(stage, [c for c, _ in channels])
+        rows += [(stage, c, s, patches) for (c, patches), s in zip(channels, synthetic)]
+    return rows

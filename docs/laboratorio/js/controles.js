@@ -177,4 +177,8 @@ export function aplicarControles(modelo) {
 // Para las pruebas: mover los deslizadores como con el teclado
 export function ponerPaso(p) { $("lab-step").value = String(p); cambiarPaso(); }
 export function ponerEpoca(e) { $("lab-epoch").value = String(e); cambiarEpoca(); }
-export const archivoAceptado = (nombre) => avisoArchivo(`Cargada tu red: «${nombre}». Recarga la página para volver a la red del sitio.`, false);
+// Tu red ya se ve: el aviso de «Leyendo…» sobra (lo dice el texto de la red)
+export function archivoAceptado() {
+  $("lab-file-status").hidden = true;
+  raiz.dataset.fileError = "false";
+}

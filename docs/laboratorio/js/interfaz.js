@@ -174,7 +174,7 @@ function aplicarModelo(modelo, nombre) {
   $("lab-source-text").textContent = propio
     ? `Ahora ves tu red, «${nombre}». Recarga la página para volver a la red del sitio.`
     : "Ahora ves la red entrenada al construir el sitio.";
-  if (propio) archivoAceptado(nombre);
+  if (propio) archivoAceptado();
   limpiarLienzo();
   ui.pixeles = null;
   ui.fuente = "";

@@ -15,7 +15,8 @@ from ...layer_math import conv_params
 
 __all__ = ["sq_parametros", "sq_alexnet", "sq_tabla", "sq_fire_ahorro", "sq_top5_resumen",
            "sq_filtros_resumen", "sq_umbral_color", "sq_umbral_coherencia",
-           "sq_campo_receptivo", "sq_gradcam_pares", "sq_foto_doble_top1", "sq_cordura_resumen"]
+           "sq_campo_receptivo", "sq_gradcam_pares", "sq_foto_doble_top1", "sq_cordura_resumen",
+           "sq_ejemplos_conjunto", "sq_ejemplos_recortes"]
 
 N = spanish.integer
 # AlexNet (Krizhevsky, Sutskever y Hinton, 2012): 61 100 840 parámetros en la
@@ -81,7 +82,7 @@ def sq_top5_resumen():
         i, label, p = results[name][0]
         return f"«{label}» ({spanish.percent(p, 1)})"
     parts = [f"En las {len(right)} fotos cuyo contenido es una clase de ImageNet, la más "
-             f"probable lo describe: " + "; ".join(f"{PHOTOS[n].title.lower()}, {top(n)}"
+             f"probable lo describe: " + "; ".join(f"{PHOTOS[n].title[0].lower()}{PHOTOS[n].title[1:]}, {top(n)}"
                                                   for n in right) + "."]
     for name in none:
         ranks = [k + 1 for k, (i, _, _) in enumerate(results[name])
@@ -107,7 +108,7 @@ def sq_filtros_resumen():
     n_color, n_edge = int(r["is_color"].sum()), int(r["is_edge"].sum())
     rest = n - n_color - n_edge
     return (f"Con esas medidas, {n_color} de los {n} filtros son de color y {n_edge} son de "
-            f"borde orientado; los {rest} restantes no son ni una cosa ni otra (manchas de "
+            f"borde orientado; los {rest} restantes no son ni una cosa ni otra (filtros de "
             "luminancia sin una dirección clara).")
 
 
@@ -149,3 +150,28 @@ def sq_cordura_resumen():
             f"{spanish.decimal(rho_s, 2)} con la de la red entrenada y "
             f"{verdict[rho_s < THRESHOLD]} (umbral {spanish.decimal(THRESHOLD, 1)}); "
             f"Grad-CAM baja a {spanish.decimal(rho_c, 2)} y {verdict[rho_c < THRESHOLD]}")
+
+
+def sq_ejemplos_conjunto():
+    from ...imagenet.dataset_examples import POOL, crops, dataset
+
+    labels, _ = dataset()
+    per_photo = len(labels) // len(POOL)
+    return (f"{len(POOL)} fotos, cada una entera y en {per_photo - 1} recortes: "
+            f"{N(len(labels))} imágenes")
+
+
+def sq_ejemplos_recortes():
+    """Lado de los recortes de cada etapa (su campo receptivo) y de qué fotos salen."""
+    from ...imagenet.dataset_examples import POOL_TITLES, STAGES
+
+    f = formula_receptive_fields(shared_model())
+    sides = [f"{f[s][0]}×{f[s][0]} en `{s}`" for s in STAGES]
+    rows = data.channel_examples()
+    sources = []
+    for stage, channel, _, patches in rows:
+        names = sorted({POOL_TITLES[name] for _, name, _, _ in patches})
+        sources.append(f"`{stage}` c{channel}: {', '.join(names)}")
+    return (f"Cada recorte es el campo receptivo de la neurona: {', '.join(sides[:-1])} y "
+            f"{sides[-1]}. Las fotos de las que salen los cuatro recortes de cada canal son "
+            + "; ".join(sources) + ".")

@@ -208,7 +208,9 @@ def prepare_notebook(path, config):
     for cell in nb.cells:
         if cell.cell_type == "code" and snippets.directives(cell.source):
             files = list(dict.fromkeys(p for p, _ in snippets.directives(cell.source)))
-            cell.source = (f"# Código de {', '.join(files)}: el mismo que usa el paquete.\n"
+            same = (": el mismo que usa el paquete" if all(f.startswith("code/cnnviz/")
+                                                            for f in files) else "")
+            cell.source = (f"# Código de {', '.join(files)}{same}.\n"
                            "# Puedes cambiarlo y volver a ejecutar la celda.\n"
                            + snippets.expand(cell.source))
         if cell.cell_type == "code":
