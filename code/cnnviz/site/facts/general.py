@@ -14,8 +14,7 @@ __all__ = ["tabla_net", "parametros_net", "exactitud_test", "n_test", "n_train",
            "smoothgrad_muestras", "smoothgrad_ruido", "ig_pasos", "oclusion_parche",
            "oclusion_paso", "umbral_cordura", "pixeles_negros", "ig_ceros_negra",
            "n_borrado", "borrado_orden", "borrado_azar", "cordura_n",
-           "cordura_resultado", "cordura_guiada_fc", "cordura_integrados_fc",
-           "cordura_y_borrado"]
+           "cordura_guiada_fc", "cordura_integrados_fc"]
 
 
 def tabla_net():
@@ -137,43 +136,9 @@ def cordura_n():
     return spanish.integer(_report()["n_sanity"])
 
 
-def cordura_resultado():
-    """«pasan la prueba …; no la pasan …», con el número y los métodos calculados."""
-    sanity = _report()["sanity"]
-    passed = [_WITH_ARTICLE[n] for n, e in sanity.items() if e["pasa"]]
-    failed = [_WITH_ARTICLE[n] for n, e in sanity.items() if not e["pasa"]]
-    parts = []
-    if passed:
-        parts.append(("pasa" if len(passed) == 1 else "pasan") + " la prueba " + _list(passed))
-    if failed:
-        parts.append(("no la pasa " if passed and len(failed) == 1 else
-                      "no la pasan " if passed else "no pasa la prueba ningún método: ni ") + _list(failed))
-    return "; ".join(parts)
-
-
 def cordura_guiada_fc():
     return spanish.decimal(_report()["sanity"]["guiada"]["medias"][0], 2)
 
 
 def cordura_integrados_fc():
     return spanish.decimal(_report()["sanity"]["integrados"]["medias"][0], 2)
-
-
-def cordura_y_borrado():
-    """Una frase que relaciona las dos pruebas, según lo que haya salido."""
-    from ...features.evaluation import ranking
-    report = _report()
-    order = [name for name in ranking(report) if name != "azar"]
-    failed = {n for n, e in report["sanity"].items() if not e["pasa"]}
-    if failed and set(order[:len(failed)]) == failed:
-        if len(failed) == 1:
-            return (f"El método más fiel según la curva de borrado, {_WITH_ARTICLE[order[0]]}, "
-                    "es justo el que no pasa la prueba de cordura.")
-        names = _list(_WITH_ARTICLE[n] for n in order[:len(failed)])
-        count = {2: "dos", 3: "tres", 4: "cuatro", 5: "cinco", 6: "seis"}[len(failed)]
-        return (f"Los {count} métodos más fieles según la curva de borrado ({names}) "
-                "son justo los que no pasan la prueba de cordura.")
-    best = _WITH_ARTICLE[order[0]]
-    if order[0] in failed:
-        return f"El método más fiel según la curva de borrado, {best}, no pasa la prueba de cordura."
-    return f"El método más fiel según la curva de borrado, {best}, también pasa la prueba de cordura."
