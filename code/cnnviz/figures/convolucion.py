@@ -41,6 +41,9 @@ def fig_conv_canales():
     axes["ap_resto"].imshow(ex.contributions[rest].sum(0), cmap="RdBu_r", vmin=-limit,
                             vmax=limit)
     axes["ap_salida"].imshow(ex.output, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    for c, key in zip(ex.top, top):        # la suma de cada aporte: los hay negativos
+        axes[f"ap_{key}"].set_xlabel(f"suma {num(ex.contributions[c].sum(), 0)}", fontsize=8)
+    axes["ap_resto"].set_xlabel(f"suma {num(ex.contributions[rest].sum(), 0)}", fontsize=8)
     axes["ap_resto"].set_title(f"+ otros {len(rest)}\ncanales")
     axes["ap_salida"].set_title("= suma + b")
     first = top[0]
