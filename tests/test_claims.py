@@ -95,6 +95,17 @@ def test_conv_canales(model, split):
     assert f"suman el {percent(totals[top].sum() / totals.sum(), 0)}" in text
     if totals.max() / totals.sum() < 0.5:
         assert f"Ningún canal de entrada pasa del {percent(totals.max() / totals.sum(), 0)}" in text
+    # Los que aportan en negativo, con su suma (recalculada con el bucle de arriba)
+    sums = parts.sum(dim=(1, 2)).numpy()
+    negative = [c for c in top if sums[c] < 0]
+    for c in negative:
+        assert decimal(sums[c], 0) in text
+    assert ("en negativo" in text) == bool(negative)
+    rest = [c for c in range(len(sums)) if c not in top]
+    limit = max(parts.abs().max().item(), out[o].abs().max().item(),
+                parts[rest].sum(0).abs().max().item())
+    peak = max(parts[c].abs().max().item() for c in top)
+    assert ("se ven pálidos" in text) == (peak < 0.5 * limit)
 
 
 def test_cuatro_filtros_opuestos_y_respuesta_a_un_borde():

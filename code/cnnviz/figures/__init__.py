@@ -52,7 +52,7 @@ _SPECS = [
                "Un canal de la segunda capa convolucional de DigitCNN para un dígito 2: "
                "tres de sus canales de entrada con su filtro de 3×3 y lo que aporta cada "
                "uno, lo que aportan juntos los demás canales, y la suma más el sesgo, que "
-               "es la salida del canal", narrow=True),
+               "es la salida del canal; debajo de cada aporte, su suma", narrow=True),
     FigureSpec("relleno_paso", convolucion.fig_relleno_paso,
                "Una entrada de 5×5 rodeada de un marco de ceros de relleno, "
                "un filtro de 3×3 y la salida de 3×3 con paso 2, con una ventana y su "

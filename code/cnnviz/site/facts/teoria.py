@@ -35,10 +35,31 @@ def conv_canales_resumen():
     alone = (f" Ningún canal de entrada pasa del {spanish.percent(largest, 0)} del total: la "
              "salida no la explica un mapa de la primera capa por separado, sino la "
              "combinación de todos." if largest < 0.5 else "")
+    sums = ex.contributions.sum(axis=(1, 2))
+    negative = [c for c in ex.top if sums[c] < 0]
+    signs = ""
+    if negative:
+        names = (f"el canal {negative[0]}" if len(negative) == 1 else
+                 "los canales " + ", ".join(str(c) for c in negative[:-1]) + f" y {negative[-1]}")
+        values = " y ".join(spanish.decimal(sums[c], 0) for c in negative)
+        signs = (f" Que aporten mucho no quiere decir que sumen: {names} "
+                 + (f"aporta en negativo (su aporte suma {values})" if len(negative) == 1 else
+                    f"aportan en negativo (sus aportes suman {values})")
+                 + ", así que restan a la salida; por eso sus paneles son azules.")
+    rest = [c for c in range(n_in) if c not in ex.top]
+    limit = max(abs(ex.contributions).max(), abs(ex.output).max(),
+                abs(ex.contributions[rest].sum(0)).max())       # la escala de la figura
+    peak = max(abs(ex.contributions[c]).max() for c in ex.top)
+    faint = ""
+    if peak < 0.5 * limit:
+        faint = (f" La escala de color, común a todos los aportes, llega a ±"
+                 f"{spanish.decimal(limit, 1)}, y ningún valor de los tres pasa de "
+                 f"{spanish.decimal(peak, 1)} en valor absoluto: por eso sus paneles se ven "
+                 "pálidos. Debajo de cada aporte está su suma.")
     return (f"En la figura, el canal {ex.channel} de `conv2` (el que más se activa con este "
             f"{ex.digit}) recibe los {n_in} mapas de `pool1`. Los canales {top}, los que más "
             f"aportan, suman el {spanish.percent(share, 0)} del aporte total en valor absoluto, "
-            f"{verdict}.{alone}")
+            f"{verdict}.{alone}{signs}{faint}").replace("  ", " ")
 
 
 def _digitcnn_rows():
