@@ -155,7 +155,7 @@ def sq_cordura_resumen():
 
 
 def sq_ejemplos_conjunto():
-    from ..imagenet.dataset_examples import POOL, crops, dataset
+    from ..imagenet.dataset_examples import POOL, dataset
 
     labels, _ = dataset()
     per_photo = len(labels) // len(POOL)
