@@ -72,16 +72,18 @@ def dataset():
     return labels, torch.cat(inputs)
 
 
-def _stage_outputs(x, stages=STAGES):
-    out, model = {}, shared_model()
+def _stage_outputs(x, stages=STAGES, chunk=20):
+    """Salidas de ``stages`` para todas las imágenes, de ``chunk`` en ``chunk`` (menos memoria)."""
+    model, parts = shared_model(), {name: [] for name in stages}
     with torch.no_grad():
-        for name, module in model.named_children():
-            x = module(x)
-            if name in stages:
-                out[name] = x
-            if len(out) == len(stages):
-                break
-    return out
+        for batch in x.split(chunk):
+            for name, module in model.named_children():
+                batch = module(batch)
+                if name in stages:
+                    parts[name].append(batch)
+                if name == stages[-1]:
+                    break
+    return {name: torch.cat(p) for name, p in parts.items()}
 
 
 def _centre_in_input(model, stage, i):

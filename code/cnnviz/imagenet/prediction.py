@@ -17,7 +17,7 @@ def shared_model():
 
 def probabilities(image, model=None):
     """Vector de 1000 probabilidades (softmax de los logits) para una foto RGB ``uint8``."""
-    model = model or shared_model()
+    model = model if model is not None else shared_model()
     with torch.no_grad():
         return model(preprocess(image)).softmax(dim=1)[0]
 

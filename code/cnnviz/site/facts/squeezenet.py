@@ -81,7 +81,9 @@ def sq_top5_resumen():
     def top(name):
         i, label, p = results[name][0]
         return f"«{label}» ({spanish.percent(p, 1)})"
-    parts = [f"En las {len(right)} fotos cuyo contenido es una clase de ImageNet, la más "
+    count = {1: "la única foto", 2: "las dos fotos", 3: "las tres fotos", 4: "las cuatro fotos",
+             5: "las cinco fotos", 6: "las seis fotos"}[len(right)]
+    parts = [f"En {count} cuyo contenido es una clase de ImageNet, la más "
              f"probable lo describe: " + "; ".join(f"{PHOTOS[n].title[0].lower()}{PHOTOS[n].title[1:]}, {top(n)}"
                                                   for n in right) + "."]
     for name in none:
@@ -153,7 +155,7 @@ def sq_cordura_resumen():
 
 
 def sq_ejemplos_conjunto():
-    from ...imagenet.dataset_examples import POOL, crops, dataset
+    from ...imagenet.dataset_examples import POOL, dataset
 
     labels, _ = dataset()
     per_photo = len(labels) // len(POOL)
