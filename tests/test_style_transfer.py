@@ -265,6 +265,10 @@ def test_page_claims_on_the_figures():
 
     result = runs.transfer()
     np.testing.assert_allclose(result.losses["content"][0], 0, atol=1e-6)
+    # «mientras el estilo entra en la imagen, el contenido se pierde en parte»
+    main = runs.MAIN
+    assert result.losses["style"][-1, main] < result.losses["style"][0, main] / 10
+    assert 0.05 < result.losses["content"][-1, main] < 1
     assert result.images.shape == (len(runs.STYLE_WEIGHTS), 3, runs.TRANSFER_SIZE,
                                    runs.TRANSFER_SIZE)
     texture = runs.texture()

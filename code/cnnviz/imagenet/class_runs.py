@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from .stored import stored
-from .style_runs import photo, to_input
+from .style_runs import _network, photo, to_input   # un solo SqueezeNet sin gradiente por proceso
 
 # Visualización de clases: flamenco, tarántula, volcán y piña
 CLASSES = (130, 76, 980, 953)
@@ -35,16 +35,6 @@ ADVERSARIAL_PHOTO = "coffee"
 EPS = 2                   # niveles de 0 a 255: L∞ ≤ 2/255
 ADVERSARIAL_STEPS = 10
 SEED = 0
-
-
-@lru_cache(maxsize=1)
-def _network():
-    from .model import load_model
-
-    model = load_model()
-    for p in model.parameters():
-        p.requires_grad_(False)      # solo se deriva respecto a la imagen
-    return model
 
 
 def _compute_classes():
