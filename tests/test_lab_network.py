@@ -99,9 +99,12 @@ class Sideways(nn.Module):
 
     def __init__(self):
         super().__init__()
+        torch.manual_seed(0)
         self.conv1, self.pool1 = nn.Conv2d(1, 4, 3, padding=1), nn.MaxPool2d(2)
         self.conv2, self.pool2 = nn.Conv2d(4, 4, 3, padding=1), nn.MaxPool2d(2)
         self.fc = nn.Linear(4 * 49, 10)
+        with torch.no_grad():
+            self.conv2.bias.fill_(-1.0)      # salidas negativas: sin ReLU, otras puntuaciones
 
     def forward(self, x):
         x = self.pool1(torch.relu(self.conv1(x)))
@@ -114,15 +117,15 @@ class Extra(DigitCNN):
         self.conv3 = nn.Conv2d(32, 32, 3, padding=1)
 
 
-@pytest.mark.parametrize("model, expected", [
-    (nn.Sequential(nn.Flatten(), nn.Linear(784, 10)), "le falta «conv1»"),
-    (Extra(), "no sabe ejecutar la capa «conv3»"),
-    (Sideways(), "da otras puntuaciones"),
-    (FamilyCNN(n_classes=3), "10 puntuaciones"),
-])
-def test_networks_outside_the_family_get_a_spanish_error(model, expected):
+@pytest.mark.parametrize("make, expected", [
+    (lambda: nn.Sequential(nn.Flatten(), nn.Linear(784, 10)), "le falta «conv1»"),
+    (Extra, "no sabe ejecutar la capa «conv3»"),
+    (Sideways, "da otras puntuaciones"),
+    (lambda: FamilyCNN(n_classes=3), "10 puntuaciones"),
+], ids=["lineal", "conv3 de más", "sin ReLU tras conv2", "3 clases"])
+def test_networks_outside_the_family_get_a_spanish_error(make, expected):
     with pytest.raises(LabFormatError, match=expected):
-        as_lab_sequence(model.eval())
+        as_lab_sequence(make().eval())
 
 
 def test_a_state_dict_rebuilds_the_network():
