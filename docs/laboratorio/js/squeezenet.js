@@ -3,6 +3,7 @@
 // Tensores en Float32Array en el orden de PyTorch (C, H, W).
 
 export const LADO = 227;
+const TESELA = 512;          // posiciones por bloque en el producto de matrices
 // (squeeze, expand 1×1, expand 3×3) de cada fire module, como FIRE_CHANNELS en Python
 const FIRES = [["fire2", 16, 64, 64], ["fire3", 16, 64, 64], ["fire4", 32, 128, 128],
                ["fire5", 32, 128, 128], ["fire6", 48, 192, 192], ["fire7", 48, 192, 192],
@@ -157,26 +158,30 @@ export function conv(entrada, [C, H, W], pesos, sesgo, O, k, s, p, relu) {
       }
     }
   }
-  const salida = new Float32Array(O * P);
-  const a0 = new Float64Array(P), a1 = new Float64Array(P), a2 = new Float64Array(P), a3 = new Float64Array(P);
+  // Producto por bloques de TESELA posiciones: los cuatro acumuladores caben en la caché L1
+  const salida = new Float32Array(O * P), T = TESELA;
+  const a0 = new Float64Array(T), a1 = new Float64Array(T), a2 = new Float64Array(T), a3 = new Float64Array(T);
+  const acc = [a0, a1, a2, a3];
   for (let o = 0; o < O; o += 4) {
     const n = Math.min(4, O - o);
-    a0.fill(sesgo[o]); a1.fill(n > 1 ? sesgo[o + 1] : 0);
-    a2.fill(n > 2 ? sesgo[o + 2] : 0); a3.fill(n > 3 ? sesgo[o + 3] : 0);
-    for (let j = 0; j < K; j++) {
-      const w0 = pesos[o * K + j], w1 = n > 1 ? pesos[(o + 1) * K + j] : 0;
-      const w2 = n > 2 ? pesos[(o + 2) * K + j] : 0, w3 = n > 3 ? pesos[(o + 3) * K + j] : 0;
-      const f = j * P;
-      for (let q = 0; q < P; q++) {
-        const v = cols[f + q];
-        a0[q] += w0 * v; a1[q] += w1 * v; a2[q] += w2 * v; a3[q] += w3 * v;
+    const b0 = o * K, b1 = n > 1 ? (o + 1) * K : b0, b2 = n > 2 ? (o + 2) * K : b0, b3 = n > 3 ? (o + 3) * K : b0;
+    for (let q0 = 0; q0 < P; q0 += T) {
+      const L = Math.min(T, P - q0);
+      a0.fill(sesgo[o], 0, L); a1.fill(n > 1 ? sesgo[o + 1] : 0, 0, L);
+      a2.fill(n > 2 ? sesgo[o + 2] : 0, 0, L); a3.fill(n > 3 ? sesgo[o + 3] : 0, 0, L);
+      for (let j = 0; j < K; j++) {
+        const w0 = pesos[b0 + j], w1 = pesos[b1 + j], w2 = pesos[b2 + j], w3 = pesos[b3 + j];
+        const f = j * P + q0;
+        for (let q = 0; q < L; q++) {
+          const v = cols[f + q];
+          a0[q] += w0 * v; a1[q] += w1 * v; a2[q] += w2 * v; a3[q] += w3 * v;
+        }
       }
-    }
-    const acc = [a0, a1, a2, a3];
-    for (let t = 0; t < n; t++) {
-      const a = acc[t], b = (o + t) * P;
-      if (relu) for (let q = 0; q < P; q++) salida[b + q] = a[q] > 0 ? a[q] : 0;
-      else for (let q = 0; q < P; q++) salida[b + q] = a[q];
+      for (let t = 0; t < n; t++) {
+        const a = acc[t], b = (o + t) * P + q0;
+        if (relu) for (let q = 0; q < L; q++) salida[b + q] = a[q] > 0 ? a[q] : 0;
+        else for (let q = 0; q < L; q++) salida[b + q] = a[q];
+      }
     }
   }
   return { salida, forma: [O, Ho, Wo] };
