@@ -59,7 +59,11 @@ test_images.__test__ = False
 
 
 def png(rgb):
-    return photo_export.png_bytes(np.ascontiguousarray(rgb))
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb)).save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -120,10 +124,12 @@ def open_photo_mode(page):
 
 
 def browser_classify(page, data):
-    return page.evaluate("""async (bytes) => {
-        const blob = new Blob([new Uint8Array(bytes)], {type: 'image/png'});
-        return await window.cnnLabPhoto.classify(blob);
-    }""", list(data))
+    import base64
+
+    return page.evaluate("""async (texto) => {
+        const bytes = Uint8Array.from(atob(texto), (c) => c.charCodeAt(0));
+        return await window.cnnLabPhoto.classify(new Blob([bytes], {type: 'image/png'}));
+    }""", base64.b64encode(data).decode())
 
 
 def test_photo_mode_downloads_nothing_until_opened(site_page):
@@ -222,11 +228,17 @@ def test_a_file_that_is_not_an_image_gives_a_spanish_message(site_page):
 
 def test_a_huge_photo_is_downscaled_in_the_worker(site_page):
     open_photo_mode(site_page)
-    big = np.kron(_rgb(load_photo("coffee")), np.ones((10, 10, 1), np.uint8))   # 4000×6000
-    got = browser_classify(site_page, png(big))
-    assert "error" not in got, got
-    assert got["reducida"] and got["original"] == {"ancho": 6000, "alto": 4000}
-    assert "se redujo" in site_page.inner_text("#lab-photo-status")
+    big = np.kron(_rgb(load_photo("coffee")), np.ones((6, 6, 1), np.uint8))   # 2400×3600
+    before = site_page.evaluate("window.cnnLabPhoto.results")
+    site_page.set_input_files("#lab-photo-file", files=[
+        {"name": "enorme.png", "mimeType": "image/png", "buffer": png(big)}])
+    site_page.wait_for_function("(n) => window.cnnLabPhoto.results > n", arg=before, timeout=60_000)
+    got = site_page.evaluate("window.cnnLabPhoto.last")
+    assert site_page.evaluate("window.cnnLabPhoto.error") is None
+    assert got["reducida"] and got["original"] == {"ancho": 3600, "alto": 2400}
+    status = site_page.inner_text("#lab-photo-status")
+    assert "se redujo a 2048×1365" in status, status
+    assert got["top"][0]["clase"] == 967          # sigue siendo un expreso
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -165,7 +165,7 @@ export function abrir() {
       api.weightsBytes = m.bytesPesos;
       raiz.dataset.ready = "true";
       $("lab-photo-body").hidden = false;
-      estado(`SqueezeNet cargada (${entero(m.clases)} clases, pesos en ${m.tipo}: ${kB(m.bytesPesos)}).`);
+      estado(`SqueezeNet cargada (${entero(m.clases)} clases, pesos en ${m.tipoPesos}: ${kB(m.bytesPesos)}).`);
       sel.value = "0";
       sel.focus();
       fotoDeEjemplo(0);

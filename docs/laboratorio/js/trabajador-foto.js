@@ -32,7 +32,7 @@ async function iniciar(url) {
   }
   estado.pesos = leerPesos(bytes.buffer);
   estado.datos = datos;
-  return { clases: datos.clases.length, fotos: datos.fotos, tipo: datos.tipo, bytesPesos: comprimido };
+  return { clases: datos.clases.length, fotos: datos.fotos, tipoPesos: datos.tipo, bytesPesos: comprimido };
 }
 
 // Blob -> {rgba, ancho, alto, original, reducida, transparente}
