@@ -137,7 +137,8 @@ def test_photo_mode_downloads_nothing_until_opened(site_page):
     site_page.on("request", lambda r: requests.append(r.url))
     site_page.goto("laboratorio/")
     site_page.wait_for_selector("#cnn-lab[data-ready='true']", timeout=30_000)
-    assert not [u for u in requests if "/foto" in u or "squeezenet" in u], requests
+    heavy = ("/laboratorio/foto/", "/js/foto.js", "trabajador-foto.js", "squeezenet")
+    assert not [u for u in requests if any(h in u for h in heavy)], requests
     site_page.click("#lab-photo-open")
     site_page.wait_for_selector("#lab-photo[data-ready='true']", timeout=60_000)
     assert any(u.endswith("foto/squeezenet.bin") for u in requests)
