@@ -17,6 +17,9 @@ function estado(texto, error = false) {
   s.classList.toggle("lab-photo-error", error);
 }
 
+// «0,0 %» engaña (no es imposible): lo que redondea a 0 se escribe «< 0,1 %»
+const prob = (p) => (porcentaje(p) === porcentaje(0) ? `<\u00A0${porcentaje(0.001)}` : porcentaje(p));
+
 const kB = (bytes) => `${entero(Math.round(bytes / 1000))}${"\u00A0"}kB`;
 
 function enviarFoto(archivo, descripcion) {
@@ -52,15 +55,15 @@ function pintarTop(m) {
     b.className = "lab-photo-class";
     b.dataset.clase = String(t.clase);
     b.setAttribute("aria-pressed", String(i === 0));
-    b.setAttribute("aria-label", `${t.nombre}, ${porcentaje(t.prob)}: ver su Grad-CAM`);
-    const nombre = document.createElement("span"), prob = document.createElement("span"), barra = document.createElement("span");
+    b.setAttribute("aria-label", `${t.nombre}, ${prob(t.prob)}: ver su Grad-CAM`);
+    const nombre = document.createElement("span"), cifra = document.createElement("span"), barra = document.createElement("span");
     nombre.textContent = t.nombre;
-    prob.textContent = porcentaje(t.prob);
-    prob.className = "lab-photo-prob";
+    cifra.textContent = prob(t.prob);
+    cifra.className = "lab-photo-prob";
     barra.className = "lab-photo-bar";
     barra.style.width = `${Math.max(1, 100 * t.prob)}%`;
     barra.setAttribute("aria-hidden", "true");
-    b.append(nombre, prob, barra);
+    b.append(nombre, cifra, barra);
     b.addEventListener("click", () => pedirCam(t.clase));
     li.append(b);
     lista.append(li);
@@ -115,7 +118,9 @@ function resultado(m) {
   pintarCam(m.gradcam);
   api.timings = { ...m.ms };
   const o = m.original, notas = [];
-  notas.push(`Foto de ${entero(o.ancho)}×${entero(o.alto)} píxeles reescalada a ${m.lado}×${m.lado}.`);
+  notas.push(o.ancho === m.lado && o.alto === m.lado
+    ? `Foto de ${m.lado}×${m.lado} píxeles: ya tiene el tamaño de la entrada.`
+    : `Foto de ${entero(o.ancho)}×${entero(o.alto)} píxeles reescalada a ${m.lado}×${m.lado}.`);
   if (m.reducida) notas.push(`Era muy grande: antes se redujo a ${entero(m.usada.ancho)}×${entero(m.usada.alto)}.`);
   if (m.transparente) notas.push("Tenía zonas transparentes: se compusieron sobre blanco.");
   notas.push(`Red: ${entero(Math.round(m.ms.red))} ms; Grad-CAM: ${decimal(m.ms.gradcam, 1)} ms.`);
