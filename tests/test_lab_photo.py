@@ -118,7 +118,8 @@ def test_bad_container_is_rejected():
 def open_photo_mode(page):
     page.goto("laboratorio/")
     page.wait_for_selector("#lab-photo-open:not([hidden])")
-    page.click("#lab-photo-open")
+    page.focus("#lab-photo-open")           # con el teclado
+    page.keyboard.press("Enter")
     page.wait_for_selector("#lab-photo[data-ready='true']", timeout=60_000)
     page.wait_for_function("window.cnnLabPhoto.results > 0", timeout=60_000)
 
@@ -256,6 +257,14 @@ def test_photo_mode_fits_a_phone_in_both_schemes(browser, served_site, scheme):
         assert page.locator("#lab-photo-input").bounding_box()["width"] >= 150
         for b in page.locator(".lab-photo-class").all():
             assert b.bounding_box()["height"] >= 40       # blanco táctil
+        assert page.evaluate("document.activeElement.id") == "lab-photo-pick"
+        from test_browser import AXE
+        if AXE.is_file():
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("async () => await axe.run(document.getElementById('lab-photo'))")
+            serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+                       if v["impact"] in ("serious", "critical")]
+            assert serious == [], (scheme, serious)
         SCREENSHOT_DIR.mkdir(exist_ok=True)
         page.locator("#lab-photo").screenshot(path=str(SCREENSHOT_DIR / f"lab-foto-390-{scheme}.png"))
     finally:

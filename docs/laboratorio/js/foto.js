@@ -55,7 +55,7 @@ function pintarTop(m) {
     b.className = "lab-photo-class";
     b.dataset.clase = String(t.clase);
     b.setAttribute("aria-pressed", String(i === 0));
-    b.setAttribute("aria-label", `${t.nombre}, ${prob(t.prob)}: ver su Grad-CAM`);
+    b.setAttribute("aria-describedby", "lab-photo-top-note");   // nombre accesible: el texto visible
     const nombre = document.createElement("span"), cifra = document.createElement("span"), barra = document.createElement("span");
     nombre.textContent = t.nombre;
     cifra.textContent = prob(t.prob);
@@ -63,7 +63,7 @@ function pintarTop(m) {
     barra.className = "lab-photo-bar";
     barra.style.width = `${Math.max(1, 100 * t.prob)}%`;
     barra.setAttribute("aria-hidden", "true");
-    b.append(nombre, cifra, barra);
+    b.append(nombre, " ", cifra, barra);
     b.addEventListener("click", () => pedirCam(t.clase));
     li.append(b);
     lista.append(li);
