@@ -228,6 +228,43 @@ def test_a_file_that_is_not_an_image_gives_a_spanish_message(site_page):
     assert site_page.watch.console_errors == []
 
 
+def test_a_dropped_photo_is_classified(site_page, model):
+    import base64
+
+    open_photo_mode(site_page)
+    image = _rgb(load_photo("camera"))
+    before = site_page.evaluate("window.cnnLabPhoto.results")
+    site_page.evaluate("""(texto) => {
+        const bytes = Uint8Array.from(atob(texto), (c) => c.charCodeAt(0));
+        const datos = new DataTransfer();
+        datos.items.add(new File([bytes], "fotografo.png", {type: "image/png"}));
+        const zona = document.getElementById("lab-photo-drop");
+        zona.dispatchEvent(new DragEvent("dragover", {dataTransfer: datos, bubbles: true, cancelable: true}));
+        zona.dispatchEvent(new DragEvent("drop", {dataTransfer: datos, bubbles: true, cancelable: true}));
+    }""", base64.b64encode(png(image)).decode())
+    site_page.wait_for_function("(n) => window.cnnLabPhoto.results > n", arg=before)
+    got = site_page.evaluate("window.cnnLabPhoto.last")
+    with torch.no_grad():
+        expected = model(preprocess(image)).softmax(1)[0].topk(5).indices.tolist()
+    assert [t["clase"] for t in got["top"]] == expected
+
+
+def test_a_transparent_photo_is_composed_over_white(site_page, model):
+    open_photo_mode(site_page)
+    rgb = _rgb(load_photo("chelsea"))
+    alpha = np.full(rgb.shape[:2], 255, np.uint8)
+    alpha[:, :150] = 0                                  # la mitad izquierda, transparente
+    got = browser_classify(site_page, png(np.dstack([rgb, alpha])))
+    assert "error" not in got, got
+    assert "se compusieron sobre blanco" in site_page.inner_text("#lab-photo-status")
+    white = rgb.copy()
+    white[:, :150] = 255
+    with torch.no_grad():
+        probs = model(preprocess(white)).softmax(1)[0]
+    assert [t["clase"] for t in got["top"]] == probs.topk(5).indices.tolist()
+    assert float(np.abs(np.array(got["probs"]) - probs.numpy()).max()) <= PROB_TOL
+
+
 def test_a_huge_photo_is_downscaled_in_the_worker(site_page):
     open_photo_mode(site_page)
     big = np.kron(_rgb(load_photo("coffee")), np.ones((6, 6, 1), np.uint8))   # 2400×3600
