@@ -133,16 +133,42 @@ def browser_classify(page, data):
     }""", base64.b64encode(data).decode())
 
 
-def test_photo_mode_downloads_nothing_until_opened(site_page):
+def gzip_weight(built_site, urls, base):
+    """Bytes que enviaría un servidor que comprime el texto con gzip (como GitHub Pages)."""
+    import gzip
+    from urllib.parse import urlsplit
+
+    total = 0
+    for url in set(urls):
+        path = built_site / urlsplit(url).path.lstrip("/")
+        if path.is_dir():
+            path = path / "index.html"
+        if not url.startswith(base) or not path.is_file():
+            continue
+        data = path.read_bytes()
+        compressed = path.suffix in (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+        total += len(gzip.compress(data, 6)) if compressed else len(data)
+    return total
+
+
+def test_photo_mode_downloads_nothing_until_opened(site_page, built_site, served_site, capsys):
     requests = []
     site_page.on("request", lambda r: requests.append(r.url))
     site_page.goto("laboratorio/")
     site_page.wait_for_selector("#cnn-lab[data-ready='true']", timeout=30_000)
+    site_page.wait_for_selector("#cnn-lab[data-epochs-ready]", timeout=30_000)
     heavy = ("/laboratorio/foto/", "/js/foto.js", "trabajador-foto.js", "squeezenet")
     assert not [u for u in requests if any(h in u for h in heavy)], requests
+    first = gzip_weight(built_site, requests, served_site)
+    with capsys.disabled():
+        print(f"\nprimera carga del laboratorio (gzip): {first / 1000:.1f} kB")
+    assert first <= 700_000
     site_page.click("#lab-photo-open")
     site_page.wait_for_selector("#lab-photo[data-ready='true']", timeout=60_000)
     assert any(u.endswith("foto/squeezenet.bin") for u in requests)
+    site_page.wait_for_function("window.cnnLabPhoto.results > 0", timeout=60_000)
+    with capsys.disabled():
+        print(f"modo foto (gzip): {(gzip_weight(built_site, requests, served_site) - first) / 1000:.1f} kB más")
     assert site_page.watch.external_requests == []
 
 
