@@ -107,6 +107,7 @@ def on_files(files, config):
     files = _cnnviz("site.html.search_index").patch_spanish_search(files, config)
     _cnnviz("site.reader.pages").on_files(files, config, build)   # paquete y cuadernos
     _cnnviz("site.reader.kernel_photo").add_kernel_photo(files, config)   # banco de núcleos
+    _cnnviz("site.reader.photo_export").add_photo_files(files, config)   # modo foto del laboratorio
     return build.plan(files, config)
 
 
