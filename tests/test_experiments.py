@@ -5,7 +5,7 @@ import torch
 
 from cnnviz.experiments import DigitCNNVariant, History, loss_and_accuracy, validation_split
 from cnnviz.model import DigitCNN
-from cnnviz.spanish import number, percent
+from cnnviz.spanish import number, percent, scientific
 from cnnviz.training import train
 
 
@@ -16,6 +16,14 @@ def test_spanish_numbers_follow_the_rae():
     assert number(-3.5, 1) == "\u22123,5"
     assert number(-0.001, 2) == "0,00"           # sin «−0,00»
     assert percent(0.8973) == "89,7\u00a0%"
+
+
+def test_scientific_notation_has_a_comma_and_superscripts():
+    assert scientific(0.006727, 3) == "6,727·10⁻³"
+    assert scientific(261.7, 3) == "2,617·10²"
+    assert scientific(9.9996, 3) == "1,000·10¹"     # no «10,000·10⁰»
+    assert scientific(-5.88e-5, 2) == "\u22125,88·10⁻⁵"
+    assert scientific(0.0, 1) == "0"
 
 
 def test_validation_split_is_disjoint_and_seeded():

@@ -36,6 +36,20 @@ def decimal(x, places=2):
     return sign + _group(whole) + ("," + frac if frac else "")
 
 
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def scientific(x, places=2):
+    """Notación científica: ``scientific(0.006727, 3)`` → «6,727·10⁻³»; el 0 es «0»."""
+    x = float(x)
+    if x == 0:
+        return "0"
+    exponent = math.floor(math.log10(abs(x)))
+    if round(abs(x) / 10 ** exponent, places) >= 10:     # 9,9996 no debe dar «10,000»
+        exponent += 1
+    return f"{decimal(x / 10 ** exponent, places)}·10{str(exponent).translate(_SUPERSCRIPT)}"
+
+
 def number(x, decimals=0):
     """``x`` con ``decimals`` decimales: ``number(12345.678, 1)`` → «12 345,7»."""
     return decimal(x, decimals)

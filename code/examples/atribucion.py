@@ -19,7 +19,7 @@ reference = LayerAttribution.interpolate(reference, (28, 28),
                                          interpolate_mode="bilinear")
 print("Grad-CAM:", tuple(cam.shape))
 difference = (cam - reference).abs().max().item()
-print(f"diferencia máxima con captum: {difference:.1e}")
+print("diferencia máxima con captum:", scientific(difference, 1))
 # --8<-- [end:gradcam]
 
 # --8<-- [start:smoothgrad]

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from scipy.stats import spearmanr
 
 from cnnviz.data import load_mnist_split
-from cnnviz.spanish import number, percent   # 0,98 y 98,0 %, con coma decimal
+from cnnviz.spanish import number, percent, scientific   # 0,98, 98,0 % y 1,2·10⁻⁷
 from cnnviz.training import trained_model
 
 model, meta = trained_model()     # la CNN que entrena la construcción del sitio
@@ -81,10 +81,12 @@ from captum.attr import GuidedBackprop, Saliency
 
 grad = saliency(model, x, y)                       # (4, 1, 28, 28)
 reference = Saliency(model).attribute(x, target=y)   # captum devuelve |gradiente|
-print("saliencia, diferencia máxima con captum:", (grad.abs() - reference).abs().max().item())
+print("saliencia, diferencia máxima con captum:",
+      scientific((grad.abs() - reference).abs().max().item(), 1))
 guided = guided_backprop(model, x, y)
 reference = GuidedBackprop(as_sequential(model)).attribute(x, target=y)
-print("retropropagación guiada, diferencia máxima con captum:", (guided - reference).abs().max().item())
+print("retropropagación guiada, diferencia máxima con captum:",
+      scientific((guided - reference).abs().max().item(), 1))
 # --8<-- [end:saliency]
 
 # --8<-- [start:actmax]

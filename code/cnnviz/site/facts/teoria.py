@@ -194,12 +194,7 @@ def tabla_softmax():
 def _exp_text(value):
     """e^z con cuatro cifras significativas, siempre en notación científica para que
     toda la columna se lea igual: «2,617·10²», «6,727·10⁻³», «1,000·10⁰»."""
-    exponent = math.floor(math.log10(value))
-    mantissa = value / 10 ** exponent
-    if round(mantissa, 3) >= 10:        # 9,9996 se redondearía a «10,000»
-        exponent, mantissa = exponent + 1, mantissa / 10
-    superscript = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-    return f"{spanish.decimal(mantissa, 3)}·10{str(exponent).translate(superscript)}"
+    return spanish.scientific(value, 3)
 
 
 def softmax_resumen():
@@ -232,18 +227,10 @@ def inicializacion_resumen():
     return (f"Con ruido de desviación típica 1 a la entrada de {depth} capas convolucionales "
             f"de 3×3 con 16 canales y ReLU, sin sesgos, la desviación típica de la salida con "
             f"la inicialización de PyTorch baja de {spanish.decimal(default[0], 2)} tras la "
-            f"primera capa a {_sci(default[-1])} tras la décima: se multiplica por "
+            f"primera capa a {spanish.scientific(default[-1], 2)} tras la décima: se multiplica por "
             f"{spanish.decimal(factor, 2)} en cada capa, cerca del $1/\\sqrt{{6}} \\approx 0{{,}}41$ "
             f"de la cuenta. Con la de He se queda entre {spanish.decimal(min(he), 2)} y "
             f"{spanish.decimal(max(he), 2)}.")
-
-
-def _sci(value):
-    """Un número pequeño con tres cifras: «5,88·10⁻⁵»."""
-    exponent = math.floor(math.log10(abs(value)))
-    superscript = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-    return (f"{spanish.decimal(value / 10 ** exponent, 2)}·10"
-            f"{str(exponent).translate(superscript)}")
 
 
 def desplazamiento_resumen():
