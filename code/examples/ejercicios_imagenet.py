@@ -66,8 +66,8 @@ with torch.no_grad():
     by_matrix = torch.einsum("kc,nchw->nkhw", w, a) + b.view(1, -1, 1, 1)
 error = ((by_conv - by_matrix).abs().max() / by_conv.abs().max()).item()
 print("pesos de conv10:", tuple(model.conv10.weight.shape), "-> matriz", tuple(w.shape))
-print(f"error relativo máximo: {decimal(error * 1e7, 1)}·10⁻⁷")
-assert error < 1e-5
+print(f"error relativo máximo: {decimal(error * 1e6, 2)} millonésimas")
+assert error < 1e-6
 # --8<-- [end:conv_1x1]
 
 # --8<-- [start:salto_gradcam]
