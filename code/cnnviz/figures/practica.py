@@ -276,6 +276,7 @@ def fig_photo_top5(image, top, title="Las cinco clases más probables"):
     ax.set_xlim(0, 118)
     ax.set_xticks(range(0, 101, 25))
     ax.set_xlabel("probabilidad (%)")
+    ax.set_title(f"La más probable: «{top[0][1]}», {labels[0]}", fontsize=10)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.suptitle(title)
