@@ -157,6 +157,7 @@ def test_spanish_search_finds_pages(site_page, query, expected_page):
 @pytest.mark.parametrize("url, text", [
     ("practica/cnn-basica/", "igual que apply_filters: True"),
     ("practica/entrenar/", "exactitud en prueba:"),
+    ("practica/tu-foto/", "La clase más probable es «"),
 ])
 def test_notebook_pages_show_executed_outputs(site_page, url, text):
     open_page(site_page, url)

@@ -163,3 +163,100 @@ def test_notebook_key_depends_on_package_code(fresh_cache, monkeypatch):
     before = notebook_key(fresh_cache / path.name)
     monkeypatch.setattr(keys, "modules_digest", lambda modules: "otro código")
     assert notebook_key(fresh_cache / path.name) != before
+
+
+# --- «Tu foto en SqueezeNet» ---------------------------------------------------------
+
+def _independent_grad_cam(model, x, target):
+    """Grad-CAM con un gancho en la salida de fire9 (sin ``cnnviz.imagenet.attribution``)."""
+    import torch
+    import torch.nn.functional as F
+
+    kept = {}
+    handle = model.fire9.register_forward_hook(lambda m, i, out: kept.update(a=out))
+    try:
+        score = model(x)[0, target]
+    finally:
+        handle.remove()
+    (grad,) = torch.autograd.grad(score, kept["a"])
+    cam = F.relu((grad.mean(dim=(2, 3), keepdim=True) * kept["a"]).sum(dim=1, keepdim=True))
+    return F.interpolate(cam, size=x.shape[-2:], mode="bilinear", align_corners=False)[0, 0]
+
+
+@pytest.mark.slow         # ejecuta el cuaderno en un núcleo de Jupyter
+def test_tu_foto_with_the_readers_own_file(tmp_path):
+    # El lector cambia las tres variables: su archivo (la taza de café como PNG),
+    # otra clase y otra capa. Lo que imprime el cuaderno se recalcula aquí.
+    import re
+
+    import skimage.data
+    import skimage.io
+    import torch
+
+    from cnnviz.imagenet import PHOTOS, class_name, load_model, preprocess
+    from cnnviz.site.build.notebooks import execute
+    from cnnviz.site.reader.pages import prepare_notebook
+    from cnnviz.spanish import decimal
+
+    photo = skimage.data.coffee()
+    file = tmp_path / "mi foto.png"
+    skimage.io.imsave(file, photo)
+    other, layer = 285, "fire3"                   # gato egipcio: no hay ningún gato en la foto
+    config = {"site_url": "http://127.0.0.1:8000/", "repo_url": "", "edit_uri": ""}
+    nb = nbformat.read(prepare_notebook(ROOT / "docs/practica/tu-foto.ipynb", config), 4)
+    changes = {"PHOTO_PATH = None": f"PHOTO_PATH = {str(file)!r}",
+               "OTHER_CLASS = None": f"OTHER_CLASS = {other}",
+               'LAYER = "fire5"': f'LAYER = "{layer}"'}
+    for old, new in changes.items():
+        cells = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith(old)]
+        assert len(cells) == 1, f"el cuaderno no empieza una celda con «{old}»"
+        cells[0].source = cells[0].source.replace(old, new, 1)
+    nbformat.write(nb, tmp_path / "tu-foto.ipynb")
+    executed = nbformat.reads(execute(tmp_path / "tu-foto.ipynb").decode(), 4)
+    text = "".join(o.get("text", "") for c in executed.cells if c.cell_type == "code"
+                   for o in c.outputs)
+
+    assert f"foto: {photo.shape} uint8" in text
+    first = int(re.search(r"^ *(\d+)  ", text, re.M)[1])
+    assert first in PHOTOS["coffee"].expected          # café expreso, elegido mirando la foto
+    assert f"La clase más probable es «{class_name(first)}»" in text
+
+    model = load_model()
+    x = preprocess(photo)
+    cams = [_independent_grad_cam(model, x, c).detach() for c in (first, other)]
+    r = torch.corrcoef(torch.stack([c.flatten() for c in cams]))[0, 1].item()
+    assert f"Correlación entre los dos mapas: {decimal(r, 2)}." in text
+    assert ("casi coinciden" in text) == (r > 0.8) and ("son distintos" in text) == (r < 0.3)
+
+    kept = {}
+    model.get_submodule(layer).register_forward_hook(lambda m, i, out: kept.update(a=out))
+    with torch.no_grad():
+        model(x)
+    maps = kept["a"][0]
+    silent = sum(int(maps[k].max() == 0) for k in range(maps.shape[0]))
+    assert f"{layer}: {maps.shape[0]} canales de {maps.shape[1]}×{maps.shape[2]}" in text
+    assert (f"{silent} de los {maps.shape[0]} canales valen 0 en toda la foto" in text if silent
+            else "Ningún canal vale 0 en toda la foto" in text)
+    # Tres figuras, cada una con su variante oscura y texto alternativo
+    images = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs
+              if "image/png" in o.get("data", {})]
+    assert len(images) == 3
+    from cnnviz.variants import DARK_PNG_KEY
+    metadata = [o.get("metadata", {}).get("image/png", {}) for o in images]
+    assert all(m.get("alt") and m.get(DARK_PNG_KEY) for m in metadata)
+
+
+def test_photo_figures_refuse_bad_inputs():
+    import numpy as np
+
+    from cnnviz.figures.practica import fig_gradcam, fig_photo_top5
+
+    photo = np.zeros((8, 8, 3))
+    with pytest.raises(ValueError, match="alto×ancho×3"):
+        fig_photo_top5(photo[:, :, 0], [(1, "pez", 0.5)])
+    with pytest.raises(ValueError, match="al menos una clase"):
+        fig_photo_top5(photo, [])
+    with pytest.raises(ValueError, match="tantos títulos como mapas"):
+        fig_gradcam(photo, [np.zeros((8, 8))], ["a", "b"])
+    with pytest.raises(ValueError, match="del tamaño de la foto"):
+        fig_gradcam(photo, [np.zeros((4, 4))], ["a"])

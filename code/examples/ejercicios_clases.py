@@ -58,3 +58,31 @@ index, name, p = classify(attacked, k=1)[0]
 print("diferencia máxima:", np.abs(attacked.astype(int) - coffee.astype(int)).max(), "nivel")
 print(f"clase de la foto atacada: {name} ({number(p, 3)}); ¿cambia? {index != label}")
 # --8<-- [end:un_nivel]
+
+# --8<-- [start:linealidad]
+import numpy as np
+import torch
+
+from cnnviz.imagenet import class_name, load_model, load_photo
+from cnnviz.imagenet.adversarial import caffe_input
+from cnnviz.imagenet.preprocessing import resize_rgb
+from cnnviz.spanish import integer, number
+
+model = load_model()
+coffee = torch.tensor(np.round(resize_rgb(load_photo("coffee"))), dtype=torch.float32)
+x = coffee.clone().requires_grad_(True)
+label = 967
+score = model(caffe_input(x))[0, label]                # puntuación de «café expreso»
+(grad,) = torch.autograd.grad(score, x)
+eps = 2
+one_value = eps * grad.abs().max().item()     # solo el valor más sensible, 2 niveles
+all_values = eps * grad.abs().sum().item()     # todos, 2 niveles cada uno, según su signo
+with torch.no_grad():
+    moved = (coffee - eps * grad.sign()).clamp(0, 255)
+    real = score.item() - model(caffe_input(moved))[0, label].item()
+print(f"«{class_name(label)}»: puntuación {number(score.item(), 1)}; "
+      f"{integer(grad.numel())} valores en la foto")
+print(f"un solo valor: baja como mucho {number(one_value, 3)} (aproximación lineal)")
+print(f"todos los valores: baja {number(all_values, 1)} (aproximación lineal); "
+      f"de verdad, {number(real, 1)}")
+# --8<-- [end:linealidad]

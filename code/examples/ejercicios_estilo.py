@@ -64,3 +64,26 @@ for layer in ("fire2", "fire5"):
     print(f"{layer}: pérdida de contenido {number(history.content[-1][0], 3)}, "
           f"diferencia media con la foto {number((image - cat).abs().mean().item(), 3)}")
 # --8<-- [end:profundidad]
+
+# --8<-- [start:numeros_estilo]
+import torch
+
+from cnnviz.imagenet import load_model
+from cnnviz.imagenet.style import gram_matrix, layer_outputs
+from cnnviz.imagenet.style_runs import STYLE_LAYERS, photo, to_input
+from cnnviz.spanish import integer
+
+model = load_model()
+with torch.no_grad():
+    for side in (64, 128):
+        fmaps = layer_outputs(model, to_input(photo("chelsea", side)), list(STYLE_LAYERS))
+        grams = {layer: gram_matrix(f)[0] for layer, f in fmaps.items()}
+        print(f"{side}×{side}:", ", ".join(f"{layer} {tuple(g.shape)}" for layer, g in grams.items()))
+total = distinct = 0
+for g in grams.values():
+    c = g.shape[0]
+    assert torch.allclose(g, g.T)                # simétrica: G[i, j] = G[j, i]
+    total += c * c
+    distinct += c * (c + 1) // 2                 # la diagonal y lo que queda por encima
+print(f"elementos: {integer(total)}; distintos: {integer(distinct)}")
+# --8<-- [end:numeros_estilo]

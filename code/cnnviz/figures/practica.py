@@ -245,3 +245,64 @@ def fig_shifts(image, shifts):
         hide_ticks(ax)
     fig.suptitle("Aumento de datos: el mismo dígito desplazado (filas, columnas)")
     return fig
+
+
+# --- «Tu foto en SqueezeNet» ----------------------------------------------------
+
+def fig_photo_top5(image, top, title="Las cinco clases más probables"):
+    """La foto (alto×ancho×3 en [0, 1]) y sus clases más probables en barras.
+
+    ``top``: lista de ``(índice, nombre, probabilidad)``, como la devuelve
+    ``cnnviz.imagenet.classify``.
+    """
+    from ..spanish import percent
+
+    image = to_numpy(image)
+    if image.ndim != 3 or image.shape[2] != 3 or not top:
+        raise ValueError(f"se esperaba una foto alto×ancho×3 y al menos una clase; llegó una "
+                         f"foto de forma {image.shape} y {len(top)} clases")
+    fig = new_figure(8, 2.9)
+    ax_photo, ax = fig.subplots(1, 2, width_ratios=[1, 1.5])
+    ax_photo.imshow(image)
+    ax_photo.set_title("La foto que ve la red")
+    hide_ticks(ax_photo)
+    y = np.arange(len(top))
+    probs = [p * 100 for _, _, p in top]
+    ax.barh(y, probs, color=LAYER_COLORS[0])
+    labels = [percent(p, 1) if p >= 0.001 else "< " + percent(0.001, 1) for _, _, p in top]
+    ax.bar_label(ax.containers[0], labels=labels, fontsize=8, padding=3)
+    ax.set_yticks(y, [f"{name} ({i})" for i, name, _ in top], fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 118)
+    ax.set_xticks(range(0, 101, 25))
+    ax.set_xlabel("probabilidad (%)")
+    ax.set_title(f"La más probable: «{top[0][1]}», {labels[0]}", fontsize=10)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.suptitle(title)
+    return fig
+
+
+def fig_gradcam(image, cams, titles):
+    """La foto y cada mapa de Grad-CAM encima (mapas del tamaño de la foto, ≥ 0).
+
+    Cada mapa se divide entre su máximo: rojo, lo que más apoya esa clase; sin
+    color, lo que no la apoya.
+    """
+    image = to_numpy(image)
+    cams = [to_numpy(c) for c in cams]
+    if len(cams) != len(titles) or any(c.shape != image.shape[:2] for c in cams):
+        raise ValueError(f"se esperaban tantos títulos como mapas ({len(cams)}; llegaron "
+                         f"{len(titles)}), cada mapa del tamaño de la foto {image.shape[:2]}")
+    fig = new_figure(2.9 * (len(cams) + 1), 3.2)
+    axes = np.atleast_1d(fig.subplots(1, len(cams) + 1))
+    axes[0].imshow(image)
+    axes[0].set_title("Foto")
+    for ax, cam, text in zip(axes[1:], cams, titles):
+        ax.imshow(image)
+        ax.imshow(cam / max(float(cam.max()), 1e-12), cmap="jet", alpha=0.45, vmin=0, vmax=1)
+        ax.set_title(text, fontsize=9)
+    for ax in axes:
+        hide_ticks(ax)
+    fig.suptitle("Grad-CAM: qué zonas de la foto apoyan cada clase")
+    return fig
