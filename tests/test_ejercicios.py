@@ -6,40 +6,12 @@ Las respuestas esperadas están calculadas a mano en la solución de la página
 comprueba que el código las imprime y que la página las dice.
 """
 
-import contextlib
-import io
 import re
-from pathlib import Path
 
 import pytest
+from example_sections import ROOT, run_section, solution
 
-ROOT = Path(__file__).resolve().parent.parent
 NBSP_THIN = "\N{NARROW NO-BREAK SPACE}"
-
-
-def section(path, name):
-    text = (ROOT / path).read_text(encoding="utf-8")
-    match = re.search(rf"# --8<-- \[start:{name}\]\n(.*?)# --8<-- \[end:{name}\]", text, re.S)
-    assert match, f"{path} no tiene la sección «{name}»"
-    return match.group(1)
-
-
-def run(path, name):
-    """Ejecuta una sección sola, en un espacio de nombres vacío (como al copiarla)."""
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        exec(compile(section(path, name), f"{path}:{name}", "exec"), {"__name__": "__main__"})
-    return buffer.getvalue()
-
-
-def solution(page, number):
-    """Texto de la solución del ejercicio ``number`` de la página (bloque plegable)."""
-    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
-    exercises = text[text.index("## Ejercicios"):]
-    match = re.search(rf"### {number}\. .*?(?=\n### |\Z)", exercises, re.S)
-    assert match, f"{page} no tiene el ejercicio {number}"
-    assert '??? success "Solución"' in match.group(0)
-    return " ".join(match.group(0).split())     # sin los saltos de línea del Markdown
 
 
 TEORIA = "code/examples/ejercicios_teoria.py"
@@ -61,14 +33,14 @@ def test_every_page_exercise_has_its_code_and_every_section_is_used():
 def test_forma():
     n, k, p, s = 32, 5, 2, 2
     side = (n + 2 * p - k) // s + 1                 # 16, a mano
-    out = run(TEORIA, "forma")
+    out = run_section(TEORIA, "forma")[0]
     assert out.splitlines() == [f"(1, 8, {side}, {side})", str(side)]
     assert f"`(1, 8, {side}, {side})`" in solution("teoria.md", 1)
 
 
 def test_parametros():
     conv, fc = 8 * (3 * 25 + 1), 10 * (8 * 16 * 16 + 1)
-    out = run(TEORIA, "parametros")
+    out = run_section(TEORIA, "parametros")[0]
     assert f"conv: {conv} = {conv}" in out
     thin = f"{fc // 1000}{NBSP_THIN}{fc % 1000:03d}"
     assert f"fc:   {thin} = {thin}" in out
@@ -80,7 +52,7 @@ def test_parametros():
 def test_average_pooling():
     blocks = [[1, 3, 4, 6], [2, 1, 5, 0], [3, 1, 0, 2], [9, 8, 7, 4]]
     means = [sum(b) / 4 for b in blocks]            # 3,5  2  1,5  7
-    out = run(TEORIA, "pooling").splitlines()
+    out = run_section(TEORIA, "pooling")[0].splitlines()
     expected = [f"{means[0]:.1f}  {means[1]:.1f}", f"{means[2]:.1f}  {means[3]:.1f}"]
     assert out == [line.replace(".", ",") for line in expected]
     text = solution("teoria.md", 3)
@@ -97,7 +69,7 @@ def test_gradiente_del_max_pooling():
             r, c = max(((2 * i + a, 2 * j + b) for a in range(2) for b in range(2)),
                        key=lambda rc: x[rc[0]][rc[1]])
             expected[r][c] = g[i][j]
-    assert run(TEORIA, "gradiente_pooling").strip() == str(expected)
+    assert run_section(TEORIA, "gradiente_pooling")[0].strip() == str(expected)
     text = solution("teoria.md", 4)
     for value, where in (("1 al 6", "(fila 1, columna 1)"), ("2 al 5", "(fila 1, columna 2)"),
                          ("3 al 3", "(fila 2, columna 0)"), ("4 al 9", "(fila 2, columna 2)")):
@@ -105,13 +77,13 @@ def test_gradiente_del_max_pooling():
 
 
 def test_campo_receptivo():
-    out = run(TEORIA, "campo_receptivo")
+    out = run_section(TEORIA, "campo_receptivo")[0]
     assert out.splitlines()[-1] == "conv_b: campo receptivo 8×8, salto 2"
     assert "$r = 4 + 2 \\cdot 2 = 8$" in solution("teoria.md", 5)
 
 
 def test_desplazamiento():
-    out = run(TEORIA, "desplazamiento")
+    out = run_section(TEORIA, "desplazamiento")[0]
     assert out.splitlines() == ["convolución: la salida se desplaza 2: True",
                                 "max pooling: la salida se desplaza 1: True"]
     text = solution("teoria.md", 6)
@@ -121,18 +93,18 @@ def test_desplazamiento():
 def test_suavizado():
     kernel_sum = 1 + 2 + 1 + 2 + 4 + 2 + 1 + 2 + 1
     assert kernel_sum == 16
-    out = run(BORDES, "suavizado").splitlines()
+    out = run_section(BORDES, "suavizado")[0].splitlines()
     assert out == ["zona uniforme: 0,30", "punto, en su centro: 0,25"]
     assert "$4/16 = 0{,}25$" in solution("filtros-bordes.md", 1)
 
 
 def test_signo_del_laplaciano():
-    out = run(BORDES, "signo_laplaciano").splitlines()
+    out = run_section(BORDES, "signo_laplaciano")[0].splitlines()
     assert out == ["el mapa cambia de signo: True", "el valor absoluto no cambia: True"]
 
 
 def test_sobel_en_un_escalon():
-    out = run(BORDES, "escalon").splitlines()
+    out = run_section(BORDES, "escalon")[0].splitlines()
     # Columna j de la salida: (1 + 2 + 1)·(x[j + 2] − x[j]) con x = 0, 0, 0, 1, 1, 1
     x = [0, 0, 0, 1, 1, 1]
     row = [4 * (x[j + 2] - x[j]) for j in range(4)]
@@ -141,7 +113,7 @@ def test_sobel_en_un_escalon():
 
 
 def test_dos_filtros_que_suman_cero():
-    out = run(BORDES, "suma_cero").splitlines()
+    out = run_section(BORDES, "suma_cero")[0].splitlines()
     # H(π) = a − b + c
     assert out == ["(−1, 0, 1): |H(0)| = 0, |H(π)| = 0", "(1, −2, 1): |H(0)| = 0, |H(π)| = 4"]
     text = solution("filtros-bordes.md", 4)
@@ -180,7 +152,7 @@ def test_notebook_exercises_include_every_solution():
 
 def test_cnn_basica_formas():
     k, n = 4, 64
-    out = run(CNN_BASICA, "formas").splitlines()
+    out = run_section(CNN_BASICA, "formas")[0].splitlines()
     assert out == ["pesos: (4, 1, 4, 4)", f"salida con una foto de 64×64: (1, 4, {n - k + 1}, {n - k + 1})"]
     text = " ".join(src for src, _ in notebook_text())
     assert "<code>(4, 1, 4, 4)</code>" in text and "<code>(1, 4, 61, 61)</code>" in text
@@ -188,9 +160,9 @@ def test_cnn_basica_formas():
 
 def test_cnn_basica_relleno():
     side = (128 + 2 * 2 - 4) // 1 + 1
-    assert run(CNN_BASICA, "relleno").strip() == f"salida: (1, 4, {side}, {side})"
+    assert run_section(CNN_BASICA, "relleno")[0].strip() == f"salida: (1, 4, {side}, {side})"
     assert f"⌊(128 + 2·2 − 4)/1⌋ + 1 = {side}" in " ".join(src for src, _ in notebook_text())
 
 
 def test_cnn_basica_opuestos():
-    assert run(CNN_BASICA, "opuestos").strip().endswith(": True")
+    assert run_section(CNN_BASICA, "opuestos")[0].strip().endswith(": True")

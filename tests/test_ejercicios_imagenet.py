@@ -6,40 +6,16 @@ se compara con la respuesta que da la página, calculada aquí a mano (fórmulas
 de parámetros y de tamaños) o medida de otra forma.
 """
 
-import contextlib
-import io
 import re
-from pathlib import Path
 
 import pytest
+from example_sections import ROOT, run_section, solution
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGES = {"visualizacion/squeezenet.md": "code/examples/ejercicios_imagenet.py",
          "visualizacion/clases-squeezenet.md": "code/examples/ejercicios_clases.py",
          "visualizacion/transferencia-estilo.md": "code/examples/ejercicios_estilo.py"}
 IMAGENET = PAGES["visualizacion/squeezenet.md"]
 THIN = "\N{NARROW NO-BREAK SPACE}"          # separador de miles de cnnviz.spanish
-
-
-def run(path, name):
-    """Ejecuta una sección sola; devuelve lo que imprime y su espacio de nombres."""
-    text = (ROOT / path).read_text(encoding="utf-8")
-    match = re.search(rf"# --8<-- \[start:{name}\]\n(.*?)# --8<-- \[end:{name}\]", text, re.S)
-    assert match, f"{path} no tiene la sección «{name}»"
-    namespace = {"__name__": "__main__"}
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        exec(compile(match.group(1), f"{path}:{name}", "exec"), namespace)
-    return buffer.getvalue(), namespace
-
-
-def solution(page, number):
-    """Texto del ejercicio ``number`` de la página, con su solución, en una línea."""
-    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
-    exercises = text[text.index("## Ejercicios"):]
-    match = re.search(rf"### {number}\. .*?(?=\n### |\Z)", exercises, re.S)
-    assert match, f"{page} no tiene el ejercicio {number}"
-    return " ".join(match.group(0).split())
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -70,7 +46,7 @@ def test_fire9_parameters():
     squeeze, e1, e3 = conv(512, 64, 1), conv(64, 256, 1), conv(64, 256, 3)
     assert (squeeze, e1, e3) == (32832, 16640, 147712)
     total = squeeze + e1 + e3
-    out, _ = run(IMAGENET, "fire9_parametros")
+    out, _ = run_section(IMAGENET, "fire9_parametros")
     share = f"{100 * e3 / total:.1f}".replace(".", ",")
     assert out.splitlines()[-1] == f"total: 197{THIN}184; en la rama de 3×3, el {share}\N{NO-BREAK SPACE}%"
     text = solution("visualizacion/squeezenet.md", 1)
@@ -90,7 +66,7 @@ def test_shapes_with_a_300_pixel_photo():
             sides.append(n)
         return sides
     assert side(300) == [74, 36, 17] and side(227) == [56, 27, 13]
-    out, _ = run(IMAGENET, "forma_300")
+    out, _ = run_section(IMAGENET, "forma_300")
     assert out.splitlines() == [
         "227×227: fire5 (256, 27, 27), conv10 (1000, 13, 13), salida (1, 1000)",
         "300×300: fire5 (256, 36, 36), conv10 (1000, 17, 17), salida (1, 1000)"]
@@ -99,14 +75,14 @@ def test_shapes_with_a_300_pixel_photo():
 
 
 def test_conv10_is_one_affine_layer_per_pixel():
-    out, ns = run(IMAGENET, "conv_1x1")
+    out, ns = run_section(IMAGENET, "conv_1x1")
     assert ns["error"] < 1e-6                       # «no llega a una millonésima»
     assert "no llega a una millonésima" in solution("visualizacion/squeezenet.md", 3)
     assert out.splitlines()[0] == "pesos de conv10: (1000, 512, 1, 1) -> matriz (1000, 512)"
 
 
 def test_gradcam_stride():
-    out, ns = run(IMAGENET, "salto_gradcam")
+    out, ns = run_section(IMAGENET, "salto_gradcam")
     assert out.splitlines()[0] == "fire9: salto j = 16 píxeles, campo receptivo 207×207"
     text = solution("visualizacion/squeezenet.md", 4)
     assert "$j = 16$" in text and "207×207" in text
@@ -137,7 +113,7 @@ def test_gradcam_stride_by_moving_one_cell():
 # --- Lo que imagina SqueezeNet ------------------------------------------------------------
 
 def test_linearity_in_numbers():
-    out, ns = run(PAGES["visualizacion/clases-squeezenet.md"], "linealidad")
+    out, ns = run_section(PAGES["visualizacion/clases-squeezenet.md"], "linealidad")
     one, everything, real = ns["one_value"], ns["all_values"], ns["real"]
     assert everything > 1000 * one                  # «miles de veces mayor»
     assert 100 * one < real < everything            # «menor que la lineal», «cientos de veces»
@@ -155,7 +131,7 @@ def test_how_many_numbers_describe_the_style():
     total = sum(c * c for c in channels)
     distinct = sum(c * (c + 1) // 2 for c in channels)
     assert (total, distinct) == (151552, 76128)
-    out, ns = run(PAGES["visualizacion/transferencia-estilo.md"], "numeros_estilo")
+    out, ns = run_section(PAGES["visualizacion/transferencia-estilo.md"], "numeros_estilo")
     shapes = ", ".join(f"{layer} ({c}, {c})" for layer, c in zip(STYLE_LAYERS, channels))
     assert out.splitlines() == [f"64×64: {shapes}", f"128×128: {shapes}",
                                 f"elementos: 151{THIN}552; distintos: 76{THIN}128"]

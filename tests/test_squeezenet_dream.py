@@ -14,6 +14,7 @@ from scipy.ndimage import correlate1d
 from cnnviz.imagenet.adversarial import adversarial, caffe_input
 from cnnviz.imagenet.class_viz import blur_rgb, visualize_classes
 from cnnviz.imagenet.deepdream import deep_dream
+from example_sections import run_section
 
 
 class ChannelMeans(nn.Module):
@@ -116,19 +117,7 @@ def test_page_claims_on_squeezenet():
 # --- Ejercicios de la página ----------------------------------------------------------
 
 def _run_exercise(name):
-    """Ejecuta una sección de las soluciones sola, como al copiarla; devuelve su espacio de nombres."""
-    import contextlib
-    import io
-    import re
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent.parent / "code/examples/ejercicios_clases.py"
-    source = re.search(rf"# --8<-- \[start:{name}\]\n(.*?)# --8<-- \[end:{name}\]",
-                       path.read_text(), re.S)[1]
-    namespace = {"__name__": "__main__"}
-    with contextlib.redirect_stdout(io.StringIO()):
-        exec(compile(source, name, "exec"), namespace)
-    return namespace
+    return run_section("code/examples/ejercicios_clases.py", name)[1]
 
 
 def test_exercise_without_regularization_is_rougher():

@@ -14,6 +14,7 @@ import torch.nn as nn
 
 from cnnviz.imagenet.style import (content_loss, gram_matrix, layer_outputs, style_loss,
                                    synthesize, tv_loss)
+from example_sections import run_section
 
 
 def identity_net():
@@ -300,19 +301,7 @@ def test_results_are_deterministic():
 # --- Ejercicios de la página ----------------------------------------------------------
 
 def _run_exercise(name):
-    """Ejecuta una sección de las soluciones sola, como al copiarla; devuelve su espacio de nombres."""
-    import contextlib
-    import io
-    import re
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent.parent / "code/examples/ejercicios_estilo.py"
-    source = re.search(rf"# --8<-- \[start:{name}\]\n(.*?)# --8<-- \[end:{name}\]",
-                       path.read_text(), re.S)[1]
-    namespace = {"__name__": "__main__"}
-    with contextlib.redirect_stdout(io.StringIO()):
-        exec(compile(source, name, "exec"), namespace)
-    return namespace
+    return run_section("code/examples/ejercicios_estilo.py", name)[1]
 
 
 def test_exercise_gram_ignores_positions():
