@@ -114,6 +114,20 @@ def figure(spec, variants, weights=None):
 
 # --- Datos ({{ dato: … }}) ----------------------------------------------------
 
+def _one_thread(fn):
+    """``fn()`` con un hilo de torch, como las figuras (``figure_build.draw``): lo que un dato
+    deja calculado en la caché del proceso (p. ej. ``imagenet.page_data``) y luego lee una
+    figura en el mismo trabajador da los mismos bits que si lo hubiera calculado la figura."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return fn()
+    finally:
+        torch.set_num_threads(threads)
+
+
 def facts(specs, weights=None):
     """Calcula los datos que no estén en caché; devuelve {nombre: clave}."""
     found = {}
@@ -122,7 +136,7 @@ def facts(specs, weights=None):
             lambda w, s=spec: keys.fact_key(s["module"], s["qualname"], w), weights)
         path = fact_path(spec["name"], key)
         if read_entry(path) is None:
-            value = str(_function(spec["module"], spec["qualname"])())
+            value = str(_one_thread(_function(spec["module"], spec["qualname"])))
             write_entry(path, json.dumps({"valor": value}, ensure_ascii=False).encode(),
                         f"guardar el dato «{spec['name']}»")
             prune(path.parent.parent)
