@@ -6,7 +6,9 @@ frases de la página usan el mismo resultado.
 """
 
 import numpy as np
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
+from .. import spanish
 from ..imagenet import style_runs as runs
 from .style import LAYER_COLORS, current_variant, figure_width, fit_height, hide_ticks, \
     new_figure, num
@@ -86,6 +88,9 @@ def fig_estilo_curvas():
     right.set_title(f"Transferencia (β = {_weight(runs.STYLE_WEIGHTS[k])})")
     for ax in (left, right):
         ax.set_yscale("log")
+        # Potencias de diez con «−» y superíndices («1·10⁻²»), sin etiquetas intermedias
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: spanish.scientific(v, 0)))
+        ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("paso de Adam")
         ax.set_ylabel("pérdida (sin ponderar)")
         ax.grid(True, which="major", alpha=0.5)
