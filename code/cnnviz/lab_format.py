@@ -395,17 +395,7 @@ def epoch_state(header, arrays, epoch):
 # --- Tu red -------------------------------------------------------------------------------
 
 def lab_dict(model, *, checkpoints=None, accuracies=None, split=None, randomization=True):
-    """El diccionario que escribe ``export_lab`` (ver allí los argumentos).
-
-    - ``checkpoints`` y ``accuracies`` (opcionales): los ``state_dict`` al final
-      de cada época, de la 0 a la última, y su exactitud en prueba; con ellos
-      el laboratorio repite el entrenamiento época a época.
-    - ``split``: los datos (``load_mnist_split()`` por defecto) de los que salen
-      la normalización, la exactitud en prueba y los diez dígitos de prueba.
-    - ``randomization``: incluir las capas al azar de la prueba de
-      aleatorización.
-
-    """
+    """El diccionario que escribe ``export_lab``, con los mismos argumentos (ver allí)."""
     from .data import load_mnist_split
     from .training import evaluate
 
