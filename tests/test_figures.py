@@ -103,3 +103,22 @@ def test_broken_figure_raises_with_its_name(tmp_path):
     spec = FigureSpec("no_figura", not_a_figure, "figura que no es figura")
     with pytest.raises(FigureError, match="no_figura"):
         render_figure(spec, tmp_path)
+
+
+def test_png_freezes_the_constrained_layout_on_rounded_positions():
+    # kiwisolver puede dar posiciones que difieren en el último bit de un proceso
+    # a otro; el PNG se dibuja con las posiciones redondeadas y sin volver a resolver
+    from cnnviz.figures.style import new_figure, png_bytes
+
+    fig = new_figure(4, 3)
+    sub_left, sub_right = fig.subfigures(1, 2)
+    axes = [sub_left.subplots(), *sub_right.subplots(2, 1)]
+    for ax in axes:
+        ax.set_title("título largo para mover el diseño")
+    png_bytes(fig)
+    assert fig.get_layout_engine().__class__.__name__ == "PlaceHolderLayoutEngine"
+    boxes = [ax.get_position() for ax in axes] + [sub.bbox_relative for sub in (sub_left, sub_right)]
+    for box in boxes:
+        for value in box.get_points().ravel():
+            assert value == round(value, 9)
+    assert boxes[1].y0 > boxes[2].y1              # el diseño se resolvió: no se pisan

@@ -211,6 +211,36 @@ def hide_ticks(ax):
     ax.set_yticks([])
 
 
+def freeze_layout(fig, places=9):
+    """Resuelve el ``constrained layout`` una vez y fija las posiciones redondeadas.
+
+    kiwisolver ordena sus variables por dirección de memoria: dos procesos
+    pueden obtener posiciones que difieren en el último bit y, muy de vez en
+    cuando, un glifo cae en otro subpíxel (PNG con otros bytes). Redondear a
+    ``places`` decimales de fracción de figura (10⁻⁹: una milmillonésima de
+    píxel) y no volver a resolver quita esa diferencia.
+    """
+    from matplotlib.axes import Axes
+    from matplotlib.transforms import Bbox
+
+    if fig.get_layout_engine() is None:
+        return
+    fig.draw_without_rendering()
+
+    def rounded(points):
+        return Bbox([[round(float(v), places) for v in point] for point in points])
+
+    def freeze(panel):               # la figura o una subfigura (su caja y las de dentro)
+        for sub in panel.subfigs:
+            sub._redo_transform_rel_fig(bbox=rounded(sub.bbox_relative.get_points()))
+            freeze(sub)
+
+    freeze(fig)
+    for ax in fig.findobj(Axes):
+        ax.set_position(rounded(ax.get_position().get_points()))
+    fig.set_layout_engine("none")
+
+
 def png_bytes(fig, dpi=FIGURE_DPI):
     """PNG sin metadatos variables: dos ejecuciones dan los mismos bytes.
 
@@ -220,6 +250,8 @@ def png_bytes(fig, dpi=FIGURE_DPI):
     """
     from PIL import Image
 
+    fig.set_dpi(dpi)               # el diseño se resuelve a la resolución del PNG
+    freeze_layout(fig)
     raw = io.BytesIO()
     fig.savefig(raw, format="png", dpi=dpi, metadata={"Software": None},
                 pil_kwargs={"compress_level": 1})
