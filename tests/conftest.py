@@ -60,10 +60,18 @@ def model(one_thread):
 SLOW_FIXTURES = {"browser", "served_site", "site_page", "search_page", "reader"}
 
 
+# Las que usan el sitio servido van todas al mismo proceso de pytest-xdist
+# (``--dist loadgroup``): el servidor escucha en un solo puerto
+SERVED_FIXTURES = {"served_site"}
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if SLOW_FIXTURES & fixtures:
             item.add_marker(pytest.mark.slow)
+        if SERVED_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.xdist_group("sitio-servido"))
 
 
 def repo_copy(tmp_path):
@@ -124,37 +132,68 @@ def mkdocs_build(site_dir, env=None, cwd=ROOT, config=None):
 
 
 
+def shared_dir(tmp_path_factory):
+    """Carpeta común a todos los procesos de la sesión.
+
+    Con pytest-xdist (``./scripts/test`` usa dos procesos) cada proceso tiene
+    su carpeta temporal; la de encima es de todos. Sin xdist, la de la sesión.
+    """
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
-def site_port():
+def site_port(tmp_path_factory):
     """Puerto libre en que se servirá el sitio: su site_url apunta ahí.
 
     El mismo de una ejecución a otra en una misma copia del repositorio (así
     los cuadernos, que llevan la URL del paquete, salen de la caché); si está
-    ocupado, otro cualquiera.
+    ocupado, otro cualquiera. Lo elige el primer proceso y los demás lo leen.
     """
     import zlib
-    preferred = 20000 + zlib.crc32(str(ROOT).encode()) % 20000
-    for port in (preferred, 0):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return sock.getsockname()[1]
+
+    from cnnviz.cache import file_lock
+
+    shared = shared_dir(tmp_path_factory)
+    chosen = shared / "puerto-del-sitio"
+    with file_lock(shared / "puerto-del-sitio.lock", "elegir el puerto del sitio"):
+        if chosen.exists():
+            return int(chosen.read_text())
+        preferred = 20000 + zlib.crc32(str(ROOT).encode()) % 20000
+        for port in (preferred, 0):
+            with socket.socket() as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                port = sock.getsockname()[1]
+                chosen.write_text(str(port))
+                return port
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, site_port):
-    """Carpeta del sitio construido con ``mkdocs build --strict``.
+    """Carpeta del sitio construido con ``mkdocs build --strict``, una vez por sesión.
 
     Su site_url es la dirección de ``served_site``: la línea de pip de la
     página de instalación y la primera celda de los cuadernos instalan el
-    paquete desde el sitio servido en la prueba.
+    paquete desde el sitio servido en la prueba. Con varios procesos, el primero
+    que lo pide construye y los demás esperan su resultado (también si falla).
     """
-    site = tmp_path_factory.mktemp("sitio") / "site"
-    proc = mkdocs_build(site, env={"CNNVIZ_SITE_URL": f"http://127.0.0.1:{site_port}/",
-                                   "CNNVIZ_REPO_URL": TEST_REPO_URL})
-    assert proc.returncode == 0, f"mkdocs build --strict falló:\n{proc.stderr[-5000:]}"
+    from cnnviz.cache import file_lock
+
+    shared = shared_dir(tmp_path_factory)
+    site = shared / "sitio" / "site"
+    built, failed = shared / "sitio" / "construido", shared / "sitio" / "fallo.txt"
+    with file_lock(shared / "sitio.lock", "construir el sitio de las pruebas"):
+        if not built.exists() and not failed.exists():
+            proc = mkdocs_build(site, env={"CNNVIZ_SITE_URL": f"http://127.0.0.1:{site_port}/",
+                                           "CNNVIZ_REPO_URL": TEST_REPO_URL})
+            if proc.returncode == 0:
+                built.touch()
+            else:
+                failed.write_text(proc.stderr[-5000:])
+    assert built.exists(), f"mkdocs build --strict falló:\n{failed.read_text()}"
     return site
 
 
@@ -293,6 +332,9 @@ SCREENSHOT_DIR = ROOT / "capturas"
 
 def pytest_sessionstart(session):
     # Las capturas de una ejecución anterior no deben confundirse con las nuevas
+    # (las borra el proceso principal, no cada proceso de xdist)
+    if hasattr(session.config, "workerinput"):
+        return
     for old in SCREENSHOT_DIR.glob("*.png"):
         old.unlink()
 
