@@ -60,18 +60,10 @@ def model(one_thread):
 SLOW_FIXTURES = {"browser", "served_site", "site_page", "search_page", "reader"}
 
 
-# Las que usan el sitio servido van todas al mismo proceso de pytest-xdist
-# (``--dist loadgroup``): el servidor escucha en un solo puerto
-SERVED_FIXTURES = {"served_site"}
-
-
 def pytest_collection_modifyitems(items):
     for item in items:
-        fixtures = set(getattr(item, "fixturenames", ()))
-        if SLOW_FIXTURES & fixtures:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
-        if SERVED_FIXTURES & fixtures:
-            item.add_marker(pytest.mark.xdist_group("sitio-servido"))
 
 
 def repo_copy(tmp_path):
@@ -235,23 +227,65 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking",
                  "--disable-sync", "--disable-quic"]
 
 
+SERVER_DIR_VARIABLE = "CNNVIZ_PRUEBAS_SERVIDOR"
+
+
 @pytest.fixture(scope="session")
 def served_site(built_site, site_port):
-    """URL base (http://127.0.0.1:<puerto>/) del sitio construido."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    """URL base (http://127.0.0.1:<puerto>/) del sitio construido.
 
-    class QuietHandler(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
+    Lo sirve un proceso aparte, uno para toda la sesión aunque haya varios
+    procesos de pruebas (pytest-xdist): lo arranca el primero que lo pide y lo
+    para el proceso principal al terminar (``pytest_unconfigure``).
+    """
+    import time
+
+    from cnnviz.cache import file_lock
+
+    folder = Path(os.environ[SERVER_DIR_VARIABLE])
+    url = f"http://127.0.0.1:{site_port}/"
+    with file_lock(folder / "servidor.lock", "arrancar el servidor del sitio"):
+        pid_file = folder / "servidor.pid"
+        if not pid_file.exists():
+            server = subprocess.Popen(
+                [sys.executable, "-m", "http.server", str(site_port), "--bind", "127.0.0.1",
+                 "--directory", str(built_site)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            pid_file.write_text(str(server.pid))
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", site_port), timeout=1).close()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        pytest.fail(f"el servidor del sitio no arrancó en el puerto {site_port}")
+                    time.sleep(0.1)
+    return url
+
+
+def pytest_configure(config):
+    # El proceso principal crea la carpeta del servidor; los de xdist la heredan
+    if not hasattr(config, "workerinput"):
+        import tempfile
+        os.environ[SERVER_DIR_VARIABLE] = tempfile.mkdtemp(prefix="cnnviz-servidor-")
+
+
+def pytest_unconfigure(config):
+    if hasattr(config, "workerinput"):
+        return
+    import shutil
+    import signal
+
+    folder = Path(os.environ.pop(SERVER_DIR_VARIABLE, ""))
+    pid_file = folder / "servidor.pid"
+    if pid_file.is_file():
+        try:
+            os.killpg(int(pid_file.read_text()), signal.SIGTERM)
+        except ProcessLookupError:
             pass
-
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    server = ThreadingHTTPServer(("127.0.0.1", site_port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+    if folder.name.startswith("cnnviz-servidor-"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
