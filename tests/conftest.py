@@ -189,6 +189,18 @@ def built_site(tmp_path_factory, site_port):
     return site
 
 
+@pytest.fixture(scope="session", autouse=True)
+def site_before_everything(request):
+    """Si alguna prueba de la sesión usa el sitio, se construye antes que nada.
+
+    La construcción ya usa los dos núcleos y deja en la caché lo que las demás
+    pruebas leen (pesos, resultados de SqueezeNet, de estilo…); sin esto, con
+    dos procesos, una prueba podía calcular lo mismo a la vez que la construcción.
+    """
+    if any("built_site" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        request.getfixturevalue("built_site")
+
+
 def nav_pages():
     """Páginas del menú: (ruta del archivo fuente, URL relativa)."""
     import yaml
